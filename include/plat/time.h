@@ -1,0 +1,16 @@
+/* Platform interface: time.
+ * Time is nanoseconds since boot. On bare metal it is the calibrated TSC or
+ * LAPIC; hosted, either the host's monotonic clock (--time=real) or a
+ * deterministic virtual clock (--time=virtual). */
+#ifndef PLAT_TIME_H
+#define PLAT_TIME_H
+#include <kern/types.h>
+
+ktime_t plat_time_ns(void);
+
+/* Arms this CPU's one-shot timer: kernel_timer_interrupt() runs on this CPU
+ * once plat_time_ns() >= deadline (immediately if already past). A new call
+ * replaces the previous deadline; deadline 0 disarms. */
+void plat_timer_oneshot(ktime_t deadline);
+
+#endif

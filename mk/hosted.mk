@@ -1,0 +1,42 @@
+# The hosted platform: the kernel as a Linux process.
+HOSTED_PLAT_C := $(sort $(wildcard platform-hosted/*.c sim/*.c))
+HOSTED_PORTABLE_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(filter-out $(LIBC_PROVIDED),$(PORTABLE_C))) \
+	$(patsubst %.S,$(BUILD_HOSTED)/%.o,$(PORTABLE_S))
+HOSTED_PLAT_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(HOSTED_PLAT_C))
+HOSTED_MAIN_OBJ := $(BUILD_HOSTED)/platform-hosted/main/main.o
+HOSTED_LIB := $(BUILD_HOSTED)/libmacrohard.a
+HOSTED_BIN := $(BUILD_HOSTED)/macrohard
+
+hosted: $(HOSTED_BIN)
+
+$(BUILD_HOSTED)/core/%.o $(BUILD_HOSTED)/drivers/%.o $(BUILD_HOSTED)/hv/%.o $(BUILD_HOSTED)/arch/%.o: CFLAGS_SEL = portable
+$(BUILD_HOSTED)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(if $(filter portable,$(CFLAGS_SEL)),$(HOSTED_PORTABLE_CFLAGS),$(HOSTED_CFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD_HOSTED)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $@"
+	$(Q)$(CC) -Iinclude -MMD -MP -c $< -o $@
+
+$(HOSTED_LIB): $(HOSTED_PORTABLE_OBJS) $(HOSTED_PLAT_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Two-pass link: the second pass embeds the symbol table panic() uses for
+# backtraces; tools/gensyms.sh checks the code did not move between passes.
+$(HOSTED_BIN): $(HOSTED_MAIN_OBJ) $(HOSTED_LIB) tools/gensyms.sh
+	@echo "  LD      $@"
+	$(Q)$(CC) $(HOSTED_LDFLAGS) -o $@.pass1 $(HOSTED_MAIN_OBJ) -Wl,--whole-archive $(HOSTED_LIB) -Wl,--no-whole-archive
+	$(Q)tools/gensyms.sh $@.pass1 > $@.syms.c
+	$(Q)$(CC) $(HOSTED_PORTABLE_CFLAGS) -c $@.syms.c -o $@.syms.o
+	$(Q)$(CC) $(HOSTED_LDFLAGS) -o $@ $(HOSTED_MAIN_OBJ) -Wl,--whole-archive $(HOSTED_LIB) -Wl,--no-whole-archive $@.syms.o
+	$(Q)tools/gensyms.sh --verify $@.pass1 $@
+
+-include $(shell find $(BUILD_HOSTED) -name '*.d' 2>/dev/null)
+
+HOSTED_ARGS ?= --cpus 2 --mem 128M
+run: hosted
+	$(Q)tools/deps.sh --quiet
+	$(Q)$(HOSTED_BIN) $(HOSTED_ARGS)
