@@ -12,6 +12,8 @@ struct plat_context {
 	size_t stack_size;
 	void *fake_stack;     /* sanitizer bookkeeping (hosted) */
 	unsigned valgrind_id; /* valgrind stack registration (hosted) */
+	void (*entry)(void *); /* first activation, for platforms that wrap it */
+	void *arg;
 };
 
 /* Prepares `ctx` so that the first switch to it calls entry(arg) on the

@@ -28,6 +28,9 @@ bool plat_irq_enabled(void);
  * time advance to the next timer deadline once every CPU is waiting. */
 void plat_wait_for_interrupt(void);
 
+/* Stops this CPU for good with interrupts off (panic, fatal errors). */
+NORETURN void plat_cpu_halt_forever(void);
+
 /* A busy-wait step (pause). Also a delivery point on the hosted platform, so
  * any spin loop stays preemptible and virtual time keeps moving. */
 void plat_cpu_relax(void);

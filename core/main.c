@@ -1,0 +1,102 @@
+/* Boot flow, identical on every platform: the platform calls kernel_main()
+ * on the boot CPU once it can print; everything from here is portable. */
+#include <kern/atomic.h>
+#include <kern/cmdline.h>
+#include <kern/console.h>
+#include <kern/ktest.h>
+#include <kern/log.h>
+#include <kern/mm.h>
+#include <kern/monitor.h>
+#include <kern/sched.h>
+#include <kern/timer.h>
+#include <kern/string.h>
+#include <plat/boot.h>
+#include <plat/cpu.h>
+#include <plat/entry.h>
+#include <plat/power.h>
+#include <plat/time.h>
+
+#define AP_START_TIMEOUT_NS 2000000000ULL
+
+static volatile unsigned cpus_up;
+
+static void start_secondary_cpus(void)
+{
+	unsigned want = plat_cpu_count();
+	uint64_t limit = cmdline_get_u64("maxcpus", want);
+
+	if (limit < want)
+		want = limit ? (unsigned)limit : 1;
+	for (unsigned cpu = 1; cpu < want; cpu++) {
+		void *stack = page_alloc_virt(THREAD_STACK_ORDER);
+		size_t size = PAGE_SIZE << THREAD_STACK_ORDER;
+		unsigned before = cpus_up;
+		ktime_t deadline;
+		int err;
+
+		if (!stack)
+			panic("smp: no memory for cpu %u's stack", cpu);
+		err = plat_cpu_start(cpu, (char *)stack + size, size);
+		if (err) {
+			pr_err("smp: cpu %u did not start (error %d)", cpu, err);
+			page_free_virt(stack, THREAD_STACK_ORDER);
+			continue;
+		}
+		deadline = plat_time_ns() + AP_START_TIMEOUT_NS;
+		while (atomic_load_acquire(&cpus_up) == before && plat_time_ns() < deadline)
+			plat_cpu_relax();
+		if (atomic_load_acquire(&cpus_up) == before)
+			pr_err("smp: cpu %u started but never reached the scheduler", cpu);
+	}
+	pr_info("smp: %u of %u cpus online", atomic_load_acquire(&cpus_up), plat_cpu_count());
+}
+
+static void init_thread(void *unused)
+{
+	const char *filter = cmdline_get("ktest");
+
+	const char *init = cmdline_get("init");
+
+	console_enable_input();
+	if (init && strcmp(init, "platform") == 0) {
+		int status = plat_init_task();
+		if (status < 0)
+			pr_err("init=platform: this platform has no init task");
+		plat_poweroff(status < 0 ? 1 : status);
+	}
+	if (filter) {
+		unsigned failed = ktest_run(*filter ? filter : "all");
+		plat_poweroff(failed > 125 ? 125 : (int)failed);
+	}
+	monitor_run();
+	plat_poweroff(0);
+}
+
+NORETURN void kernel_main(const char *cmdline)
+{
+	cmdline_parse(cmdline);
+	console_init();
+	if (cmdline_has("quiet"))
+		log_set_console_level(LOG_WARN);
+	pr_info("MACROHARD starting on %u cpu(s); command line: %s", plat_cpu_count(), cmdline_raw());
+	page_alloc_init();
+	heap_init();
+	sched_init();
+	timer_init_cpu(0);
+	sched_init_cpu(0);
+	atomic_store_release(&cpus_up, 1);
+	start_secondary_cpus();
+	if (!thread_create(init_thread, NULL, "init", SCHED_PRIO_DEFAULT, 0, true))
+		panic("cannot create the init thread");
+	plat_irq_enable();
+	sched_idle_loop();
+}
+
+NORETURN void kernel_secondary_main(unsigned cpu)
+{
+	timer_init_cpu(cpu);
+	sched_init_cpu(cpu);
+	atomic_fetch_add(&cpus_up, 1);
+	plat_irq_enable();
+	sched_idle_loop();
+}

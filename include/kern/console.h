@@ -1,0 +1,15 @@
+/* The kernel console: the COM1 UART through drivers/uart16550 on both
+ * platforms, with interrupt-driven input. */
+#ifndef KERN_CONSOLE_H
+#define KERN_CONSOLE_H
+#include <kern/types.h>
+
+void console_init(void);
+/* Switches input to interrupts; call once the scheduler runs. */
+void console_enable_input(void);
+void console_write(const char *s, size_t n);
+/* Blocks until a byte arrives. */
+char console_getc(void);
+/* Output path for panic: no locks, polled. */
+void console_write_emergency(const char *s, size_t n);
+#endif

@@ -1,0 +1,46 @@
+/* Sleeping synchronisation: wait queues, mutexes, semaphores. */
+#ifndef KERN_SYNC_H
+#define KERN_SYNC_H
+#include <kern/list.h>
+#include <kern/spinlock.h>
+#include <kern/types.h>
+
+struct thread;
+
+struct waitqueue {
+	spinlock_t lock;
+	struct list_node waiters; /* struct thread.wait_node */
+};
+
+void waitqueue_init(struct waitqueue *wq);
+/* Blocks until cond(arg) is true; cond is evaluated with wq->lock held. */
+void waitqueue_wait(struct waitqueue *wq, bool (*cond)(void *), void *arg);
+/* The same with a timeout; returns false if it timed out. */
+bool waitqueue_wait_timeout(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns);
+void waitqueue_wake_one(struct waitqueue *wq);
+void waitqueue_wake_all(struct waitqueue *wq);
+
+struct mutex {
+	spinlock_t lock;
+	struct thread *owner;
+	struct list_node waiters;
+	const char *name;
+};
+void mutex_init(struct mutex *m, const char *name);
+void mutex_lock(struct mutex *m);
+bool mutex_trylock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+bool mutex_held_by_me(struct mutex *m);
+
+struct semaphore {
+	spinlock_t lock;
+	long count;
+	struct list_node waiters;
+};
+void sem_init(struct semaphore *s, long count);
+void sem_down(struct semaphore *s);
+bool sem_trydown(struct semaphore *s);
+/* Returns false if the count did not reach zero within `ns`. */
+bool sem_down_timeout(struct semaphore *s, ktime_t ns);
+void sem_up(struct semaphore *s);
+#endif

@@ -1,0 +1,46 @@
+/* Per-CPU state, reached through the GS base so plat_cpu_id() is one load. */
+#ifndef BAREMETAL_PERCPU_H
+#define BAREMETAL_PERCPU_H
+#include <arch/x86_64/desc.h>
+#include <kern/types.h>
+#include <plat/cpu.h>
+
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+#define IST_COUNT 3
+#define IST_STACK_SIZE 16384
+
+struct cpu_local {
+	struct cpu_local *self; /* %gs:0, so this_cpu() is one load */
+	unsigned index;         /* plat_cpu_id() */
+	uint32_t apic_id;
+	volatile ktime_t timer_deadline; /* 0 = disarmed */
+	void *boot_stack_base; /* what plat_context_init_current describes */
+	size_t boot_stack_size;
+	volatile int alive;     /* set by the CPU itself once it is up */
+	volatile int abandoned; /* plat_cpu_start gave up on it */
+	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
+	struct tss64 tss __attribute__((aligned(16)));
+	uintptr_t ist_top[IST_COUNT];
+	unsigned fault_depth; /* nested fatal exceptions */
+};
+
+extern struct cpu_local cpu_locals[PLAT_MAX_CPUS];
+
+static inline struct cpu_local *this_cpu(void)
+{
+	struct cpu_local *c;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Allocates IST stacks and fills the GDT/TSS for `cpu` (before kernel_main). */
+void percpu_prepare(unsigned cpu, uint32_t apic_id);
+/* Loads GDT, TSS, IDT and the GS base for the executing CPU. */
+void percpu_load(unsigned cpu);
+void gdt_load(struct cpu_local *c);
+void idt_init(void);
+void idt_load(void);
+#endif

@@ -1,0 +1,104 @@
+/* Hosted physical memory: one anonymous mapping is the machine's RAM, and
+ * physical address = offset into it. MMIO addresses are cookies in a
+ * PROT_NONE window, so a driver that dereferences one instead of using
+ * plat_mmio_read/write faults at once. */
+#include "hosted.h"
+
+#include <plat/io.h>
+#include <plat/mem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "../sim/sim.h"
+
+#define LOW_RESERVED (1ULL << 20) /* like a PC: the first MiB is not RAM for the allocator */
+#define MMIO_WINDOW (1ULL << 32)
+
+static uint8_t *ram;
+static uint64_t ram_size;
+static uint8_t *mmio_window;
+
+void hosted_mem_init(uint64_t bytes)
+{
+	ram_size = bytes;
+	ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mmio_window = mmap(NULL, MMIO_WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (ram == MAP_FAILED || mmio_window == MAP_FAILED) {
+		perror("hosted: cannot map the machine's memory");
+		exit(1);
+	}
+}
+
+unsigned plat_memmap(struct plat_mem_region *out, unsigned max)
+{
+	unsigned n = 0;
+
+	if (n < max)
+		out[n++] = (struct plat_mem_region){0, LOW_RESERVED, PLAT_MEM_RESERVED};
+	if (n < max && ram_size > LOW_RESERVED)
+		out[n++] = (struct plat_mem_region){LOW_RESERVED, ram_size - LOW_RESERVED, PLAT_MEM_USABLE};
+	return n;
+}
+
+void *plat_phys_to_virt(paddr_t pa)
+{
+	return ram + pa;
+}
+
+paddr_t plat_virt_to_phys(const void *va)
+{
+	return (paddr_t)((const uint8_t *)va - ram);
+}
+
+/* The hosted kernel has no page tables of its own yet: the host's MMU maps
+ * the RAM region once. User address spaces (plat/user.h) will bring the
+ * translations these calls invalidate. */
+void plat_tlb_flush_page(uintptr_t va)
+{
+}
+
+void plat_tlb_flush_all(void)
+{
+}
+
+void *plat_mmio_map(paddr_t pa, size_t size)
+{
+	if (pa >= MMIO_WINDOW || size > MMIO_WINDOW - pa)
+		return NULL;
+	return mmio_window + pa;
+}
+
+uint64_t plat_dma_address(paddr_t pa)
+{
+	return pa;
+}
+
+static bool mmio_pa(volatile void *addr, uint64_t *pa)
+{
+	uint8_t *p = (uint8_t *)addr;
+	if (p < mmio_window || p >= mmio_window + MMIO_WINDOW)
+		return false;
+	*pa = (uint64_t)(p - mmio_window);
+	return true;
+}
+
+uint64_t plat_mmio_read(volatile void *addr, unsigned size)
+{
+	uint64_t pa;
+	if (!mmio_pa(addr, &pa)) {
+		fprintf(stderr, "hosted: plat_mmio_read of %p, which plat_mmio_map did not return\n", (void *)addr);
+		abort();
+	}
+	return sim_mmio_read(pa, size);
+}
+
+void plat_mmio_write(volatile void *addr, unsigned size, uint64_t v)
+{
+	uint64_t pa;
+	if (!mmio_pa(addr, &pa)) {
+		fprintf(stderr, "hosted: plat_mmio_write of %p, which plat_mmio_map did not return\n", (void *)addr);
+		abort();
+	}
+	sim_mmio_write(pa, size, v);
+}

@@ -1,0 +1,54 @@
+/* Hosted time. Real: the host's monotonic clock. Virtual: a counter that
+ * moves a fixed amount at every delivery point and jumps to the next timer
+ * deadline when every CPU is idle, so a run depends only on what the
+ * kernel does (exactly, with one CPU). */
+#include "hosted.h"
+
+#include <plat/time.h>
+#include <time.h>
+
+#include "../sim/sim.h"
+
+#define VT_DELIVERY_POINT_NS 50 /* the cost charged for a delivery point */
+#define VT_READ_NS 1            /* reading the clock moves it, so it can never stall */
+
+static uint64_t boot_ns;
+static volatile uint64_t vt_now;
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void hosted_time_init(void)
+{
+	boot_ns = host_ns();
+	vt_now = 0;
+}
+
+ktime_t plat_time_ns(void)
+{
+	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
+		return __atomic_add_fetch(&vt_now, VT_READ_NS, __ATOMIC_SEQ_CST);
+	return host_ns() - boot_ns;
+}
+
+void hosted_time_tick(void)
+{
+	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
+		__atomic_add_fetch(&vt_now, VT_DELIVERY_POINT_NS, __ATOMIC_SEQ_CST);
+}
+
+void hosted_time_advance_to(ktime_t t)
+{
+	uint64_t cur = __atomic_load_n(&vt_now, __ATOMIC_SEQ_CST);
+	while (cur < t && !__atomic_compare_exchange_n(&vt_now, &cur, t, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+}
+
+void plat_timer_oneshot(ktime_t deadline)
+{
+	irqchip_set_deadline(sim_irqchip(), plat_cpu_id(), deadline);
+}
