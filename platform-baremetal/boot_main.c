@@ -4,6 +4,7 @@
 #include <arch/x86_64/msr.h>
 #include <kern/string.h>
 #include <plat/cpu.h>
+#include <plat/console.h>
 #include <plat/entry.h>
 #include <plat/mem.h>
 #include "acpi.h"

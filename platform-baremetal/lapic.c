@@ -16,6 +16,7 @@
 #define LAPIC_CALIBRATE_NS 20000000ULL /* 20 ms */
 #define LAPIC_IPI_SPINS 1000000
 #define NS_PER_SEC 1000000000ULL
+#define LAPIC_MAX_ARM_NS (10 * NS_PER_SEC)
 
 static volatile uint8_t *lapic;
 static uint64_t lapic_timer_hz; /* timer ticks per second at divide-by-16 */
@@ -104,7 +105,8 @@ void lapic_timer_calibrate(void)
 	remaining = lapic_read(LAPIC_TIMER_CURRENT);
 	end = plat_time_ns();
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	lapic_timer_hz = (uint64_t)((unsigned __int128)(UINT32_MAX - remaining) * NS_PER_SEC / (end - start));
+	/* Fewer than 2^32 ticks times 10^9 fits in 64 bits. */
+	lapic_timer_hz = (uint64_t)(UINT32_MAX - remaining) * NS_PER_SEC / (end - start);
 	if (lapic_timer_hz == 0)
 		bm_fatal("lapic: the timer does not count");
 	bm_log("lapic: timer %lu kHz (divide by 16)", (unsigned long)(lapic_timer_hz / 1000));
@@ -118,9 +120,11 @@ static void lapic_timer_arm(ktime_t deadline)
 	uint64_t ticks = 1;
 
 	if (deadline > now) {
-		unsigned __int128 t = (unsigned __int128)(deadline - now) * lapic_timer_hz;
+		/* Past ~10 s the 32-bit counter saturates anyway; capping first
+		 * keeps the product within 64 bits for any bus clock. */
+		uint64_t delta = MIN(deadline - now, LAPIC_MAX_ARM_NS);
 
-		ticks = (uint64_t)MIN(t / NS_PER_SEC + 1, (unsigned __int128)UINT32_MAX);
+		ticks = MIN(delta * lapic_timer_hz / NS_PER_SEC + 1, (uint64_t)UINT32_MAX);
 	}
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | LAPIC_LVT_TIMER_ONESHOT);
 	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)ticks);

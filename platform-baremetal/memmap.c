@@ -23,6 +23,7 @@ static unsigned firmware_count;
 static struct range reservations[MAX_RESERVATIONS];
 static unsigned reservation_count;
 static bool early_alloc_sealed;
+static struct range *early_range; /* the reservation early allocations grow */
 
 /* Scratch for flattening (static: too big for the boot stack). */
 static paddr_t points[MAX_POINTS];
@@ -53,15 +54,6 @@ void memmap_reserve(paddr_t base, uint64_t size, enum plat_mem_type type)
 
 	if (size == 0)
 		return;
-	/* Early allocations grow one range instead of adding many. */
-	for (unsigned i = 0; i < reservation_count; i++) {
-		struct range *r = &reservations[i];
-
-		if (r->type == type && r->end == b) {
-			r->end = e;
-			return;
-		}
-	}
 	if (reservation_count == MAX_RESERVATIONS)
 		bm_fatal("memmap: too many reservations");
 	reservations[reservation_count++] = (struct range){b, e, type};
@@ -160,7 +152,13 @@ paddr_t early_alloc_pages(unsigned count)
 
 		if (flat[i].type != PLAT_MEM_USABLE || end <= base || end - base < size)
 			continue;
-		memmap_reserve(base, size, PLAT_MEM_RESERVED);
+		/* Consecutive allocations grow one reservation, not many. */
+		if (early_range && early_range->end == base)
+			early_range->end = base + size;
+		else {
+			memmap_reserve(base, size, PLAT_MEM_RESERVED);
+			early_range = &reservations[reservation_count - 1];
+		}
 		memset(plat_phys_to_virt(base), 0, size);
 		return base;
 	}

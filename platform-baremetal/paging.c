@@ -101,13 +101,14 @@ static void map_small(uintptr_t va, paddr_t pa, uint64_t flags)
 
 struct direct_map_pass {
 	bool usable_pass;
+	uint64_t mapped; /* bytes */
 };
 
 /* Chunks holding any RAM are write-back; chunks with only firmware-reserved
  * ranges (ACPI NVS, ROMs, ECAM) are uncached, matching what MTRRs say. */
 static void direct_map_region(paddr_t base, uint64_t size, bool usable, void *arg)
 {
-	const struct direct_map_pass *pass = arg;
+	struct direct_map_pass *pass = arg;
 	uint64_t flags = PTE_P | PTE_W | nx_bit | (usable ? 0 : PTE_PCD | PTE_PWT);
 
 	if (usable != pass->usable_pass)
@@ -117,9 +118,12 @@ static void direct_map_region(paddr_t base, uint64_t size, bool usable, void *ar
 		pte_t *pdpt = next_table(&kernel_pml4[pt_index(va, PML4_SHIFT)]);
 		pte_t *pd = next_table(&pdpt[pt_index(va, PDPT_SHIFT)]);
 
+		if (pa >= DIRECT_MAP_LIMIT)
+			break;
 		if (pd[pt_index(va, PD_SHIFT)] & PTE_P)
 			continue; /* RAM claimed the chunk first */
 		map_large(va, pa, flags);
+		pass->mapped += LARGE_PAGE_SIZE;
 	}
 }
 
@@ -142,7 +146,7 @@ void paging_load(void)
 void paging_init(void)
 {
 	paddr_t end = memmap_phys_end();
-	struct direct_map_pass pass;
+	struct direct_map_pass pass = {true, 0};
 
 	if (cpuid_has_ext_leaf(CPUID_LEAF_EXT_FEATURES) &&
 	    (cpuid(CPUID_LEAF_EXT_FEATURES, 0).edx & CPUID_EXT_EDX_NX))
@@ -151,7 +155,6 @@ void paging_init(void)
 		bm_log("paging: ignoring physical memory above %lu GiB", (unsigned long)(DIRECT_MAP_LIMIT >> 30));
 		end = DIRECT_MAP_LIMIT;
 	}
-	pass.usable_pass = true;
 	memmap_for_each_firmware(direct_map_region, &pass);
 	pass.usable_pass = false;
 	memmap_for_each_firmware(direct_map_region, &pass);
@@ -164,7 +167,8 @@ void paging_init(void)
 	kernel_pml4[pt_index(MMIO_WINDOW_BASE, PML4_SHIFT)] = plat_virt_to_phys(mmio_pdpt) | TABLE_FLAGS;
 
 	paging_load();
-	bm_log("paging: direct map of %lu MiB, NX %s", (unsigned long)(end >> 20), nx_bit ? "on" : "off");
+	bm_log("paging: direct map of %lu MiB up to 0x%lx, NX %s", (unsigned long)(pass.mapped >> 20),
+	       (unsigned long)end, nx_bit ? "on" : "off");
 }
 
 /* Walks the kernel tables; returns the leaf entry for `va` or 0. */

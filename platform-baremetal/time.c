@@ -61,7 +61,7 @@ void tsc_calibrate(void)
 	if (!best)
 		bm_fatal("time: the PIT does not count; cannot calibrate the TSC");
 	tsc_freq = best * 1000 / CALIBRATE_MS;
-	ns_mult = (uint64_t)(((unsigned __int128)NS_PER_SEC << 32) / tsc_freq);
+	ns_mult = (NS_PER_SEC << 32) / tsc_freq; /* 10^9 * 2^32 < 2^64 */
 	tsc_at_boot = rdtsc();
 	bm_log("time: TSC %lu.%03lu MHz%s", (unsigned long)(tsc_freq / 1000000),
 	       (unsigned long)(tsc_freq / 1000 % 1000),

@@ -59,7 +59,7 @@ static NORETURN void exception_fatal(struct trap_frame *f)
 
 	if (++c->fault_depth > 2)
 		halt_forever(); /* faulting while reporting a fault: stop quietly */
-	dump_line("");
+	plat_console_write("\n", 1);
 	dump_line("*** CPU %u: %s (vector %lu, error 0x%lx) ***", c->index, name, (unsigned long)f->vector,
 		  (unsigned long)f->error);
 	dump_line("rip %016lx  cs %04lx  rflags %016lx", (unsigned long)f->rip, (unsigned long)f->cs,

@@ -2,7 +2,6 @@
  * any privilege level, so both platforms may use it). */
 #ifndef ARCH_X86_64_CPUID_H
 #define ARCH_X86_64_CPUID_H
-#include <kern/types.h>
 
 #define CPUID_LEAF_FEATURES 0x00000001
 #define CPUID_LEAF_EXT_MAX 0x80000000
@@ -10,21 +9,24 @@
 #define CPUID_LEAF_EXT_POWER 0x80000007
 
 /* Leaf 1 */
-#define CPUID_1_ECX_X2APIC (1u << 21)
-#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_1_EDX_TSC (1u << 4)
-#define CPUID_1_EDX_MSR (1u << 5)
-#define CPUID_1_EDX_PAE (1u << 6)
-#define CPUID_1_EDX_APIC (1u << 9)
-#define CPUID_1_EDX_PGE (1u << 13)
+#define CPUID_1_ECX_X2APIC (1 << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1 << 24)
+#define CPUID_1_ECX_HYPERVISOR (1 << 31)
+#define CPUID_1_EDX_TSC (1 << 4)
+#define CPUID_1_EDX_MSR (1 << 5)
+#define CPUID_1_EDX_PAE (1 << 6)
+#define CPUID_1_EDX_APIC (1 << 9)
+#define CPUID_1_EDX_PGE (1 << 13)
 /* Leaf 0x80000001 */
-#define CPUID_EXT_ECX_SVM (1u << 2)
-#define CPUID_EXT_EDX_NX (1u << 20)
-#define CPUID_EXT_EDX_PAGE1GB (1u << 26)
-#define CPUID_EXT_EDX_LM (1u << 29)
+#define CPUID_EXT_ECX_SVM (1 << 2)
+#define CPUID_EXT_EDX_NX (1 << 20)
+#define CPUID_EXT_EDX_PAGE1GB (1 << 26)
+#define CPUID_EXT_EDX_LM (1 << 29)
 /* Leaf 0x80000007 */
-#define CPUID_POWER_EDX_INVARIANT_TSC (1u << 8)
+#define CPUID_POWER_EDX_INVARIANT_TSC (1 << 8)
+
+#ifndef __ASSEMBLER__
+#include <kern/types.h>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -45,4 +47,6 @@ static inline bool cpuid_has_ext_leaf(uint32_t leaf)
 {
 	return cpuid(CPUID_LEAF_EXT_MAX, 0).eax >= leaf;
 }
+#endif
+
 #endif
