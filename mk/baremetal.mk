@@ -27,11 +27,14 @@ BM_OBJS := $(patsubst %,$(BM_BUILD)/%.o,$(basename $(patsubst /%,abs/%,$(BM_SRCS
 BM_CFLAGS := $(FREESTANDING) $(WARN) $(DEBUGFLAGS) -O2 -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector
 BM_ASFLAGS := -nostdinc -Iinclude -fno-pic -fno-pie $(DEBUGFLAGS)
-BM_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(BM_LDSCRIPT) -Wl,-z,max-page-size=0x1000 \
+BM_LDFLAGS := -nostdlib -static -Wl,-T,$(BM_LDSCRIPT) -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--build-id=none -Wl,--no-warn-rwx-segments
 
 .PHONY: test-baremetal
 image: $(BM_ELF) $(BM_ISO) $(BM_TEST_ISO)
+
+# Flags live here: rebuild when they change.
+$(BM_OBJS): mk/baremetal.mk
 
 $(BM_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -139,7 +139,8 @@ void paging_load(void)
 
 	if (nx_bit)
 		wrmsr(MSR_EFER, efer | EFER_NXE);
-	write_cr0(read_cr0() | CR0_WP);
+	/* Honour read-only pages in ring 0; make sure caches are on. */
+	write_cr0((read_cr0() | CR0_WP | CR0_NE) & ~(uint64_t)(CR0_CD | CR0_NW));
 	write_cr3(paging_kernel_root());
 }
 

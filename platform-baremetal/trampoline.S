@@ -34,8 +34,10 @@ trampoline_start:
 	orl OFF(tramp_efer), %eax
 	wrmsr
 	lgdtl OFF(tramp_gdtr)
+	/* INIT leaves caching disabled (CD, NW): turn it back on too. */
 	movl %cr0, %eax
-	orl $(CR0_PE | CR0_PG | CR0_WP), %eax
+	andl $~(CR0_CD | CR0_NW), %eax
+	orl $(CR0_PE | CR0_PG | CR0_WP | CR0_NE), %eax
 	movl %eax, %cr0
 	ljmpl *OFF(tramp_far64)
 

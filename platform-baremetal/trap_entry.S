@@ -13,6 +13,7 @@
 	.text
 	.balign TRAP_STUB_SIZE
 	.globl trap_stubs
+	.type trap_stubs, @function
 trap_stubs:
 	.set vector, 0
 	.rept 256
@@ -24,7 +25,9 @@ trap_stubs:
 	jmp trap_common
 	.set vector, vector + 1
 	.endr
+	.size trap_stubs, . - trap_stubs
 
+	.type trap_common, @function
 trap_common:
 	pushq %rax
 	pushq %rbx
@@ -63,5 +66,6 @@ trap_common:
 	popq %rax
 	addq $16, %rsp /* vector, error code */
 	iretq
+	.size trap_common, . - trap_common
 
 	.section .note.GNU-stack, "", @progbits

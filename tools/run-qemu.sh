@@ -36,6 +36,7 @@ set -- -machine pc -accel tcg -m "$mem" -smp "$smp" -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"
 if [ -n "$log" ]; then
 	set -- "$@" -serial "file:$log"
+	exec </dev/null
 else
 	set -- "$@" -serial stdio
 fi
@@ -55,7 +56,7 @@ else
 fi
 status=0
 if [ -n "$timeout" ]; then
-	timeout --foreground "$timeout" qemu-system-x86_64 "$@" </dev/null || status=$?
+	timeout --foreground "$timeout" qemu-system-x86_64 "$@" || status=$?
 else
 	qemu-system-x86_64 "$@" || status=$?
 fi

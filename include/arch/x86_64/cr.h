@@ -2,31 +2,37 @@
 #ifndef ARCH_X86_64_CR_H
 #define ARCH_X86_64_CR_H
 
-#define CR0_PE (1 << 0)  /* protected mode */
-#define CR0_MP (1 << 1)
-#define CR0_EM (1 << 2)
-#define CR0_TS (1 << 3)
-#define CR0_NE (1 << 5)
-#define CR0_WP (1 << 16) /* honour read-only pages in ring 0 */
-#define CR0_NW (1 << 29)
-#define CR0_CD (1 << 30)
-#define CR0_PG (1 << 31) /* paging */
+#ifdef __ASSEMBLER__
+#define CR_BIT(n) (1 << (n))
+#else
+#define CR_BIT(n) (1UL << (n))
+#endif
 
-#define CR4_PSE (1 << 4)
-#define CR4_PAE (1 << 5)
-#define CR4_PGE (1 << 7)
-#define CR4_OSFXSR (1 << 9)
-#define CR4_OSXMMEXCPT (1 << 10)
-#define CR4_FSGSBASE (1 << 16)
-#define CR4_SMEP (1 << 20)
-#define CR4_SMAP (1 << 21)
+#define CR0_PE CR_BIT(0)  /* protected mode */
+#define CR0_MP CR_BIT(1)
+#define CR0_EM CR_BIT(2)
+#define CR0_TS CR_BIT(3)
+#define CR0_NE CR_BIT(5)
+#define CR0_WP CR_BIT(16) /* honour read-only pages in ring 0 */
+#define CR0_NW CR_BIT(29)
+#define CR0_CD CR_BIT(30)
+#define CR0_PG CR_BIT(31) /* paging */
 
-#define EFER_SCE (1 << 0)  /* syscall/sysret */
-#define EFER_LME (1 << 8)  /* long mode enable */
-#define EFER_LMA (1 << 10) /* long mode active */
-#define EFER_NXE (1 << 11) /* no-execute bit in page tables */
-#define EFER_SVME (1 << 12)
+#define CR4_PSE CR_BIT(4)
+#define CR4_PAE CR_BIT(5)
+#define CR4_PGE CR_BIT(7)
+#define CR4_OSFXSR CR_BIT(9)
+#define CR4_OSXMMEXCPT CR_BIT(10)
+#define CR4_FSGSBASE CR_BIT(16)
+#define CR4_SMEP CR_BIT(20)
+#define CR4_SMAP CR_BIT(21)
 
-#define RFLAGS_IF (1 << 9) /* interrupts enabled */
+#define EFER_SCE CR_BIT(0)  /* syscall/sysret */
+#define EFER_LME CR_BIT(8)  /* long mode enable */
+#define EFER_LMA CR_BIT(10) /* long mode active */
+#define EFER_NXE CR_BIT(11) /* no-execute bit in page tables */
+#define EFER_SVME CR_BIT(12)
+
+#define RFLAGS_IF CR_BIT(9) /* interrupts enabled */
 
 #endif
