@@ -42,9 +42,18 @@ static void log_memmap(void)
 	unsigned n = plat_memmap(regions, ARRAY_SIZE(regions));
 	uint64_t usable = 0;
 
-	for (unsigned i = 0; i < n; i++)
+	static const char *const type_names[] = {
+		[PLAT_MEM_USABLE] = "usable",
+		[PLAT_MEM_RESERVED] = "reserved",
+		[PLAT_MEM_MODULE] = "module",
+	};
+
+	for (unsigned i = 0; i < n; i++) {
 		if (regions[i].type == PLAT_MEM_USABLE)
 			usable += regions[i].size;
+		bm_log("  0x%012lx-0x%012lx %s", (unsigned long)regions[i].base,
+		       (unsigned long)(regions[i].base + regions[i].size - 1), type_names[regions[i].type]);
+	}
 	bm_log("memory: %u regions, %lu MiB usable", n, (unsigned long)(usable >> 20));
 }
 
