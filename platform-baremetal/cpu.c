@@ -14,8 +14,12 @@ irqflags_t plat_irq_save(void)
 
 void plat_irq_restore(irqflags_t flags)
 {
+	/* Both directions: a lock handed from one thread to the next may be
+	 * released where interrupts are in the other state. */
 	if (flags & RFLAGS_IF)
 		__asm__ volatile("sti" ::: "memory");
+	else
+		__asm__ volatile("cli" ::: "memory");
 }
 
 void plat_irq_enable(void)

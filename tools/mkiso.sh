@@ -16,6 +16,8 @@ cp "$kernel" "$stage/boot/macrohard.elf"
 cat > "$stage/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set default=0
+# Keep the firmware's video mode: UEFI has no text mode for GRUB to set.
+set gfxpayload=keep
 menuentry "MACROHARD" {
 	multiboot2 /boot/macrohard.elf $cmdline
 	boot
