@@ -92,7 +92,7 @@ static void deliver_and_enable(void)
 
 static bool pending_here(struct hcpu *c)
 {
-	return c->is_cpu && irqchip_has_pending(sim_irqchip(), c->id, plat_time_ns());
+	return c->is_cpu && irqchip_has_pending(sim_irqchip(), c->id, hosted_time_peek());
 }
 
 irqflags_t plat_irq_save(void)
@@ -159,6 +159,51 @@ static ktime_t earliest_deadline(void)
 	return best;
 }
 
+/* A CPU that was kicked but has not woken yet still counts as halted; time
+ * must not jump past work it is about to do. */
+static bool any_cpu_pending(void)
+{
+	for (unsigned i = 0; i < hosted_cpus_online; i++)
+		if (pending_here(&hosted_cpus[i]))
+			return true;
+	return false;
+}
+
+/* Machine lock held. */
+static void wake_pending_halted(void)
+{
+	for (unsigned i = 0; i < hosted_cpus_online; i++)
+		if (hosted_cpus[i].halted && pending_here(&hosted_cpus[i]))
+			pthread_cond_signal(&hosted_cpus[i].wake);
+}
+
+/* Virtual time moves while some CPUs run; the earliest deadline of a halted
+ * CPU is published so the running ones notice when they pass it. */
+static volatile ktime_t halted_deadline;
+
+static void update_halted_deadline(void)
+{
+	ktime_t best = 0;
+	for (unsigned i = 0; i < hosted_cpus_online; i++) {
+		ktime_t d = irqchip_deadline(sim_irqchip(), i);
+		if (hosted_cpus[i].halted && d && (!best || d < best))
+			best = d;
+	}
+	__atomic_store_n(&halted_deadline, best, __ATOMIC_RELEASE);
+}
+
+void hosted_wake_expired_halted(ktime_t now)
+{
+	ktime_t d = __atomic_load_n(&halted_deadline, __ATOMIC_ACQUIRE);
+
+	if (!d || now < d)
+		return;
+	pthread_mutex_lock(&hosted_machine_lock);
+	wake_pending_halted();
+	__atomic_store_n(&halted_deadline, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&hosted_machine_lock);
+}
+
 static NORETURN void machine_stuck(void)
 {
 	pthread_mutex_unlock(&hosted_machine_lock);
@@ -175,23 +220,24 @@ static void wait_locked(struct hcpu *c)
 {
 	c->halted = true;
 	cpus_halted++;
-	if (cpus_halted == hosted_cpus_online) {
+	if (cpus_halted == hosted_cpus_online && any_cpu_pending()) {
+		wake_pending_halted();
+	} else if (cpus_halted == hosted_cpus_online) {
 		ktime_t d = earliest_deadline();
 		if (!d && !sim_input_possible())
 			machine_stuck();
 		if (d && hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL) {
 			hosted_time_advance_to(d);
-			for (unsigned i = 0; i < hosted_cpus_online; i++)
-				if (hosted_cpus[i].halted && pending_here(&hosted_cpus[i]))
-					pthread_cond_signal(&hosted_cpus[i].wake);
+			wake_pending_halted();
 		}
 	}
+	update_halted_deadline();
 	if (!pending_here(c)) {
 		ktime_t d = irqchip_deadline(sim_irqchip(), c->id);
 		if (hosted_cfg.time_mode == HOSTED_TIME_REAL && d) {
 			struct timespec ts;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ktime_t now = plat_time_ns();
+			ktime_t now = hosted_time_peek();
 			uint64_t abs = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + (d > now ? d - now : 0);
 			ts.tv_sec = (time_t)(abs / 1000000000ull);
 			ts.tv_nsec = (long)(abs % 1000000000ull);
@@ -202,6 +248,7 @@ static void wait_locked(struct hcpu *c)
 	}
 	cpus_halted--;
 	c->halted = false;
+	update_halted_deadline();
 }
 
 void plat_wait_for_interrupt(void)

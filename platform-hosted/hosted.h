@@ -41,10 +41,14 @@ void hosted_bind_cpu(unsigned id);
 void hosted_time_init(void);
 /* Virtual time only: move the clock forward to `t` if it is behind. */
 void hosted_time_advance_to(ktime_t t);
+/* The time without side effects (safe under the machine lock). */
+ktime_t hosted_time_peek(void);
 /* Cost, in virtual ns, of passing a delivery point. */
 void hosted_time_tick(void);
 void hosted_mem_init(uint64_t bytes);
 void hosted_irq_dispatch(unsigned line);
+/* Virtual time passed `now`: wake halted CPUs whose timer expired. */
+void hosted_wake_expired_halted(ktime_t now);
 /* sim/'s interrupt controller calls this when `cpu` has something pending. */
 void hosted_kick_cpu(void *ctx, unsigned cpu);
 

@@ -30,15 +30,25 @@ void hosted_time_init(void)
 
 ktime_t plat_time_ns(void)
 {
+	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL) {
+		ktime_t now = __atomic_add_fetch(&vt_now, VT_READ_NS, __ATOMIC_SEQ_CST);
+		hosted_wake_expired_halted(now);
+		return now;
+	}
+	return host_ns() - boot_ns;
+}
+
+ktime_t hosted_time_peek(void)
+{
 	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
-		return __atomic_add_fetch(&vt_now, VT_READ_NS, __ATOMIC_SEQ_CST);
+		return __atomic_load_n(&vt_now, __ATOMIC_SEQ_CST);
 	return host_ns() - boot_ns;
 }
 
 void hosted_time_tick(void)
 {
 	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
-		__atomic_add_fetch(&vt_now, VT_DELIVERY_POINT_NS, __ATOMIC_SEQ_CST);
+		hosted_wake_expired_halted(__atomic_add_fetch(&vt_now, VT_DELIVERY_POINT_NS, __ATOMIC_SEQ_CST));
 }
 
 void hosted_time_advance_to(ktime_t t)

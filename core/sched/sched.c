@@ -92,6 +92,29 @@ static void resched_cpu(struct cpu_rq *rq, unsigned cpu)
 		plat_ipi_send(cpu);
 }
 
+static void program_timer(struct cpu_rq *rq)
+{
+	ktime_t next = timer_next_deadline();
+	struct thread *c = rq->curr;
+
+	if (!c->is_idle && rq->nr > 0 && (next == 0 || c->slice_end < next))
+		next = c->slice_end;
+	plat_timer_oneshot(next);
+}
+
+/* `t` was just queued on `rq` (lock held): preempt a lower-priority or
+ * idle current thread, or else make sure the current one's time slice is
+ * being timed, since with an empty queue it was not. */
+static void preempt_or_arm_slice(struct cpu_rq *rq, unsigned cpu, struct thread *t)
+{
+	if (rq->curr->is_idle || t->prio > rq->curr->prio)
+		resched_cpu(rq, cpu);
+	else if (rq->nr == 1 && cpu == plat_cpu_id())
+		program_timer(rq);
+	else if (rq->nr == 1)
+		plat_ipi_send(cpu); /* its IPI handler re-arms the timer */
+}
+
 /* Puts a runnable thread on `cpu`'s queue and preempts if it should run
  * first. Interrupts disabled; no run-queue lock held. */
 static void enqueue_on(struct thread *t, unsigned cpu)
@@ -102,8 +125,7 @@ static void enqueue_on(struct thread *t, unsigned cpu)
 	t->cpu = cpu;
 	t->state = THREAD_RUNNABLE;
 	rq_enqueue(rq, t);
-	if (rq->curr->is_idle || t->prio > rq->curr->prio)
-		resched_cpu(rq, cpu);
+	preempt_or_arm_slice(rq, cpu, t);
 	spin_unlock_raw(&rq->lock);
 }
 
@@ -130,16 +152,6 @@ static unsigned choose_cpu(const struct thread *t, unsigned hint)
 }
 
 /* --- switching -------------------------------------------------------- */
-
-static void program_timer(struct cpu_rq *rq)
-{
-	ktime_t next = timer_next_deadline();
-	struct thread *c = rq->curr;
-
-	if (!c->is_idle && rq->nr > 0 && (next == 0 || c->slice_end < next))
-		next = c->slice_end;
-	plat_timer_oneshot(next);
-}
 
 static void reap_thread(struct thread *t)
 {
@@ -168,6 +180,8 @@ static void finish_switch(void)
 		enqueue_on(prev, (unsigned)migrate_to);
 	else if (prev->state == THREAD_DEAD && prev->detached)
 		reap_thread(prev);
+	else if (prev->state == THREAD_DEAD)
+		waitqueue_wake_all(prev->exit_wq); /* joiners may free it now */
 }
 
 /* Picks the next thread and switches to it. Called with rq->lock held (raw)
@@ -279,8 +293,7 @@ bool sched_wake(struct thread *t)
 	target = choose_cpu(t, old_cpu);
 	if (target == old_cpu) {
 		rq_enqueue(rq, t);
-		if (rq->curr->is_idle || t->prio > rq->curr->prio)
-			resched_cpu(rq, old_cpu);
+		preempt_or_arm_slice(rq, old_cpu, t);
 		spin_unlock_raw(&rq->lock);
 	} else {
 		spin_unlock_raw(&rq->lock);
@@ -364,9 +377,17 @@ void kernel_timer_interrupt(void)
 	spin_unlock_raw(&rq->lock);
 }
 
+/* An IPI means "look at your run queue": the sender already set
+ * need_resched if it wants a switch; the slice timer may need arming. */
 void kernel_ipi_interrupt(void)
 {
-	this_rq()->need_resched = true;
+	struct cpu_rq *rq = this_rq();
+
+	if (!rq->online)
+		return;
+	spin_lock_raw(&rq->lock);
+	program_timer(rq);
+	spin_unlock_raw(&rq->lock);
 }
 
 void kernel_interrupt_exit(void)
@@ -443,9 +464,11 @@ struct thread *thread_current(void)
 	return t;
 }
 
-static bool thread_has_exited(void *arg)
+/* Dead and switched out for good: nothing will touch it again. */
+static bool thread_is_reapable(void *arg)
 {
-	return ((struct thread *)arg)->exiting;
+	struct thread *t = arg;
+	return atomic_load_acquire(&t->state) == THREAD_DEAD && !atomic_load_acquire(&t->on_cpu);
 }
 
 NORETURN void thread_exit(int code)
@@ -455,12 +478,6 @@ NORETURN void thread_exit(int code)
 
 	KASSERT(!self->is_idle);
 	self->exit_code = code;
-	if (self->exit_wq) {
-		spin_lock(&self->exit_wq->lock);
-		self->exiting = true;
-		spin_unlock(&self->exit_wq->lock);
-		waitqueue_wake_all(self->exit_wq);
-	}
 	plat_irq_disable();
 	rq = this_rq();
 	spin_lock_raw(&rq->lock);
@@ -474,10 +491,8 @@ int thread_join(struct thread *t)
 	int code;
 
 	KASSERT(!t->detached && t != thread_current());
-	waitqueue_wait(t->exit_wq, thread_has_exited, t);
-	/* exiting is set just before the thread's last switch: wait it out. */
-	while (atomic_load_acquire(&t->state) != THREAD_DEAD || atomic_load_acquire(&t->on_cpu))
-		plat_cpu_relax();
+	/* Woken by finish_switch() once the thread has left its CPU. */
+	waitqueue_wait(t->exit_wq, thread_is_reapable, t);
 	code = t->exit_code;
 	kfree(t->exit_wq);
 	reap_thread(t);

@@ -1,0 +1,29 @@
+build/baremetal/core/main.o: core/main.c include/kern/atomic.h \
+ include/kern/cmdline.h include/kern/types.h include/kern/console.h \
+ include/kern/ktest.h include/kern/log.h include/kern/stdarg.h \
+ include/kern/mm.h include/kern/list.h include/kern/spinlock.h \
+ include/plat/cpu.h include/plat/mem.h include/kern/monitor.h \
+ include/kern/sched.h include/plat/context.h include/kern/timer.h \
+ include/kern/string.h include/plat/boot.h include/plat/entry.h \
+ include/plat/power.h include/plat/time.h
+include/kern/atomic.h:
+include/kern/cmdline.h:
+include/kern/types.h:
+include/kern/console.h:
+include/kern/ktest.h:
+include/kern/log.h:
+include/kern/stdarg.h:
+include/kern/mm.h:
+include/kern/list.h:
+include/kern/spinlock.h:
+include/plat/cpu.h:
+include/plat/mem.h:
+include/kern/monitor.h:
+include/kern/sched.h:
+include/plat/context.h:
+include/kern/timer.h:
+include/kern/string.h:
+include/plat/boot.h:
+include/plat/entry.h:
+include/plat/power.h:
+include/plat/time.h:

@@ -1,0 +1,13 @@
+build/baremetal/core/mm/page_alloc.o: core/mm/page_alloc.c \
+ include/kern/log.h include/kern/stdarg.h include/kern/types.h \
+ include/kern/mm.h include/kern/list.h include/kern/spinlock.h \
+ include/plat/cpu.h include/plat/mem.h include/kern/string.h
+include/kern/log.h:
+include/kern/stdarg.h:
+include/kern/types.h:
+include/kern/mm.h:
+include/kern/list.h:
+include/kern/spinlock.h:
+include/plat/cpu.h:
+include/plat/mem.h:
+include/kern/string.h:
