@@ -11,6 +11,7 @@
 #define BIOS_ROM_START 0xe0000
 #define BIOS_ROM_END 0x100000
 #define ACPI_MAX_TABLES 64
+#define ACPI_MAX_TABLE_LEN MiB(16) /* far above any real table: longer is corrupt */
 
 static const struct acpi_header *root;
 static bool root_is_xsdt;
@@ -85,7 +86,12 @@ static const struct acpi_header *map_table(paddr_t pa, const char *sig)
 	}
 	if (sig && memcmp(h->signature, sig, 4) != 0)
 		return NULL;
-	if (h->length < sizeof(*h) || !(h = acpi_map(pa, h->length)))
+	if (h->length < sizeof(*h) || h->length > ACPI_MAX_TABLE_LEN) {
+		bm_log("acpi: %.4s at 0x%lx claims length %u, ignoring it", h->signature, (unsigned long)pa,
+		       h->length);
+		return NULL;
+	}
+	if (!(h = acpi_map(pa, h->length)))
 		return NULL;
 	if (!checksum_ok(h, h->length)) {
 		bm_log("acpi: %.4s at 0x%lx has a bad checksum, ignoring it", h->signature, (unsigned long)pa);

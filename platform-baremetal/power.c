@@ -8,6 +8,7 @@
 #include "acpi.h"
 #include "boot.h"
 #include "cpu_ops.h"
+#include "timekeeping.h"
 
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define KBC_STATUS_PORT 0x64
@@ -18,6 +19,7 @@
 /* QEMU's fixed PM1a control ports (PIIX4 and ICH9), if ACPI says nothing. */
 #define QEMU_PIIX4_PM1A_CNT 0x604
 #define QEMU_OLD_PM1A_CNT 0xb004
+#define POWEROFF_SETTLE_NS 200000000ULL
 
 struct __attribute__((packed)) acpi_gas {
 	uint8_t space; /* 0 memory, 1 I/O */
@@ -87,26 +89,33 @@ static bool acpi_s5_sleep_type(const struct acpi_fadt *fadt, uint16_t *slp_typ)
 	return false;
 }
 
-static void acpi_poweroff(void)
+static bool acpi_poweroff(void)
 {
 	const struct acpi_fadt *fadt = (const struct acpi_fadt *)acpi_find_table("FACP");
 	uint16_t slp_typ;
 
 	if (!fadt || !fadt->pm1a_cnt_blk || !acpi_s5_sleep_type(fadt, &slp_typ))
-		return;
+		return false;
 	plat_outw((uint16_t)fadt->pm1a_cnt_blk, (uint16_t)(slp_typ << ACPI_SLP_TYP_SHIFT | ACPI_SLP_EN));
 	if (fadt->pm1b_cnt_blk)
 		plat_outw((uint16_t)fadt->pm1b_cnt_blk, (uint16_t)(slp_typ << ACPI_SLP_TYP_SHIFT | ACPI_SLP_EN));
+	return true;
 }
 
 NORETURN void plat_poweroff(int status)
 {
 	plat_irq_disable();
 	plat_outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)status);
-	acpi_poweroff();
+	/* Each attempt gets a moment to take effect (an emulator may finish
+	 * the current instructions first) before the next one. */
+	if (acpi_poweroff()) {
+		delay_ns(POWEROFF_SETTLE_NS);
+		bm_log("ACPI S5 did not power off");
+	}
 	/* QEMU's PM ports with SLP_TYP 0 (its \_S5). */
 	plat_outw(QEMU_PIIX4_PM1A_CNT, ACPI_SLP_EN);
 	plat_outw(QEMU_OLD_PM1A_CNT, ACPI_SLP_EN);
+	delay_ns(POWEROFF_SETTLE_NS);
 	bm_log("power off failed; halting");
 	halt_forever();
 	__builtin_unreachable();
