@@ -69,6 +69,17 @@ static bool accounting_settles(const struct page_stats *p0, const struct heap_st
 	return false;
 }
 
+static uint64_t total_switches(void)
+{
+	uint64_t n = 0;
+	for (unsigned c = 0; c < plat_cpu_count(); c++) {
+		struct sched_cpu_stats st;
+		sched_cpu_stats(c, &st);
+		n += st.switches;
+	}
+	return n;
+}
+
 enum ktest_result { KTEST_PASSED, KTEST_FAILED, KTEST_TIMED_OUT };
 
 static enum ktest_result run_one(const struct ktest *t)
@@ -78,6 +89,9 @@ static enum ktest_result run_one(const struct ktest *t)
 	struct heap_stats h0, h1;
 	struct thread *th;
 	uint64_t timeout = t->timeout_ns ? t->timeout_ns : KTEST_DEFAULT_TIMEOUT_NS;
+
+	ktime_t t0 = plat_time_ns();
+	uint64_t sw0 = total_switches();
 
 	memset(&r, 0, sizeof(r));
 	r.t = t;
@@ -107,6 +121,10 @@ static enum ktest_result run_one(const struct ktest *t)
 		ktest_fail(&r.ctx, __FILE__, __LINE__, "leak: free pages %zu -> %zu, heap objects %zu -> %zu",
 			   p0.free_pages, p1.free_pages, h0.live_objects, h1.live_objects);
 	}
+	/* A scheduling fingerprint for the log: identical between runs exactly
+	 * when the runs were scheduled identically. */
+	pr_info("ktest: %s ran %lu us, %lu context switches", t->name,
+		(unsigned long)((plat_time_ns() - t0) / 1000), (unsigned long)(total_switches() - sw0));
 	if (r.ctx.failed)
 		kprintf("KTEST FAIL %s: %s\n", t->name, r.ctx.msg);
 	else

@@ -1,0 +1,3 @@
+#include <stdio.h>
+int probe(void);
+int probe(void) { return 0; }

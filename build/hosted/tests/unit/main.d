@@ -1,0 +1,1 @@
+build/hosted/tests/unit/main.o: tests/unit/main.c

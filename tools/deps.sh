@@ -1,0 +1,64 @@
+#!/bin/sh
+# Installs the Debian packages MACROHARD's build and tests need. Idempotent:
+# does nothing when everything is present. As root it installs; otherwise
+# it prints the exact command to run.
+#   tools/deps.sh [--quiet] [--check]
+#     --quiet  print nothing when all is present
+#     --check  only report; exit 1 if something is missing
+set -eu
+
+PACKAGES="
+build-essential
+clang
+clang-format
+check
+libsubunit-dev
+pkg-config
+valgrind
+gdb
+qemu-system-x86
+grub-common
+grub-pc-bin
+grub-efi-amd64-bin
+xorriso
+mtools
+ovmf
+"
+
+quiet=0
+check_only=0
+for arg in "$@"; do
+	case "$arg" in
+	--quiet) quiet=1 ;;
+	--check) check_only=1 ;;
+	*) echo "usage: $0 [--quiet] [--check]" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	[ "$quiet" = 1 ] || echo "deps: all build and test dependencies are installed"
+	exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$check_only" = 1 ]; then
+	echo "deps: missing:$missing" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run as root: apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
