@@ -59,7 +59,7 @@ START_TEST(test_exhaust_and_refill_every_order)
 {
 	buddy_add_range(&b, BASE, NPAGES);
 	for (unsigned order = 0; order < BUDDY_MAX_ORDER; order++) {
-		paddr_t got[NPAGES];
+		paddr_t got[NPAGES + 1];
 		unsigned n = 0;
 		while ((got[n] = buddy_alloc(&b, order)) != 0) {
 			/* No two blocks overlap: write a tag into each page. */
