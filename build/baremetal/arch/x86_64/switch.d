@@ -1,1 +1,0 @@
-build/baremetal/arch/x86_64/switch.o: arch/x86_64/switch.S

@@ -1,3 +1,0 @@
-#include <stdio.h>
-int probe(void);
-int probe(void) { return 0; }

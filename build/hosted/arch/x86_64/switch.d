@@ -1,1 +1,0 @@
-build/hosted/arch/x86_64/switch.o: arch/x86_64/switch.S

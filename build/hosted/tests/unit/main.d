@@ -1,1 +1,0 @@
-build/hosted/tests/unit/main.o: tests/unit/main.c
