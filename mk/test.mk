@@ -14,7 +14,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(HOSTED_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(HOSTED_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(HOSTED_LIB) -Wl,--no-whole-archive $(CHECK_LIBS)
 
-.PHONY: test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
+.PHONY: test-valgrind test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
 
 test-deps:
 	$(Q)tools/deps.sh --quiet
@@ -42,7 +42,15 @@ test-freestanding:
 	@echo "== freestanding build of core/ hv/ drivers/ arch/"
 	$(Q)tests/scripts/freestanding.sh "$(CC)" "$(FREESTANDING_CHECK_FLAGS)" $(BUILD)/freestanding $(PORTABLE_C)
 
-HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor
+HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor $(if $(filter 1,$(SAN)),,test-valgrind)
 
 test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal)
 	@echo "== all tests passed"
+
+# valgrind follows the hosted kernel's stack switches (the platform
+# registers every kernel stack); a short SMP run must be error-free.
+test-valgrind: $(HOSTED_BIN)
+	@echo "== valgrind (memcheck) on the hosted kernel"
+	$(Q)valgrind -q --error-exitcode=3 $(HOSTED_BIN) --cpus 2 --time=virtual 'ktest=sync_*' </dev/null > $(BUILD_HOSTED)/valgrind.log 2>&1 \
+		&& tests/scripts/ktest-check.sh $(BUILD_HOSTED)/valgrind.log "valgrind --cpus 2 sync_*" 0 \
+		|| { tail -n 30 $(BUILD_HOSTED)/valgrind.log; exit 1; }
