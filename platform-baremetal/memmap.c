@@ -59,11 +59,6 @@ void memmap_reserve(paddr_t base, uint64_t size, enum plat_mem_type type)
 	reservations[reservation_count++] = (struct range){b, e, type};
 }
 
-unsigned memmap_firmware_count(void)
-{
-	return firmware_count;
-}
-
 paddr_t memmap_phys_end(void)
 {
 	paddr_t end = 0;

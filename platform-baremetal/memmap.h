@@ -7,7 +7,6 @@
 
 void memmap_add_firmware(paddr_t base, uint64_t size, bool usable);
 void memmap_reserve(paddr_t base, uint64_t size, enum plat_mem_type type);
-unsigned memmap_firmware_count(void);
 /* End of the highest firmware region of any type. */
 paddr_t memmap_phys_end(void);
 /* Calls fn for each firmware region. */

@@ -71,11 +71,6 @@ void tsc_calibrate(void)
 		       : "");
 }
 
-uint64_t tsc_hz(void)
-{
-	return tsc_freq;
-}
-
 ktime_t plat_time_ns(void)
 {
 	uint64_t now = rdtsc();

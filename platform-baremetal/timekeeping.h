@@ -5,7 +5,6 @@
 
 /* Calibrates the TSC against the PIT and starts the clock at zero. */
 void tsc_calibrate(void);
-uint64_t tsc_hz(void);
 /* Busy-waits `ns` nanoseconds on the calibrated clock. */
 void delay_ns(uint64_t ns);
 #endif
