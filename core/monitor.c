@@ -3,6 +3,7 @@
 #include <kern/ktest.h>
 #include <kern/log.h>
 #include <kern/mm.h>
+#include <kern/printf.h>
 #include <kern/monitor.h>
 #include <kern/sched.h>
 #include <kern/string.h>
@@ -46,9 +47,12 @@ static const char *state_name(int s)
 
 static void print_thread(struct thread *t, void *arg)
 {
-	kprintf("%5d %-20s %-9s %4d %4u %4s %10lu %6lu\n", t->tid, t->name, state_name(t->state), t->prio, t->cpu,
-		t->affinity == CPU_ANY ? "any" : (t->affinity == 0 ? "0" : "pin"), (unsigned long)t->switches,
-		(unsigned long)t->migrations);
+	char aff[8] = "any";
+
+	if (t->affinity != CPU_ANY)
+		ksnprintf(aff, sizeof(aff), "%d", t->affinity);
+	kprintf("%5d %-20s %-9s %4d %4u %4s %10lu %6lu\n", t->tid, t->name, state_name(t->state), t->prio, t->cpu, aff,
+		(unsigned long)t->switches, (unsigned long)t->migrations);
 }
 
 static bool cmd_threads(int argc, char **argv)
