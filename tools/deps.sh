@@ -23,6 +23,13 @@ grub-efi-amd64-bin
 xorriso
 mtools
 ovmf
+cpio
+libcapstone-dev
+libclang-rt-14-dev
+libelf-dev
+busybox-static
+musl-tools
+tmux
 "
 
 quiet=0
