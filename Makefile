@@ -37,7 +37,8 @@ BUILD_HOSTED := $(BUILD)/hosted
 endif
 
 HOSTED_PORTABLE_CFLAGS := $(FREESTANDING) $(WARN) $(DEBUGFLAGS) $(HOSTED_OPT) $(SANFLAGS) -DKERNEL_DEBUG=1
-HOSTED_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(DEBUGFLAGS) $(HOSTED_OPT) $(SANFLAGS) -pthread
+HOSTED_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(DEBUGFLAGS) $(HOSTED_OPT) $(SANFLAGS) -pthread \
+	-DHOSTED_STUB_BASE=0x7f8000000000UL
 HOSTED_LDFLAGS := $(SANFLAGS) -pthread
 
 .PHONY: all hosted run image run-qemu test deps unit check-freestanding format clean

@@ -1,8 +1,11 @@
 # The hosted platform: the kernel as a Linux process.
 HOSTED_PLAT_C := $(sort $(wildcard platform-hosted/*.c sim/*.c))
+HOSTED_STUB := $(BUILD_HOSTED)/macrohard-stub
+# Linked far above the user range the platform hands out (plat_user_va_limit).
+HOSTED_STUB_BASE := 0x7f8000000000
 HOSTED_PORTABLE_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(filter-out $(LIBC_PROVIDED),$(PORTABLE_C))) \
 	$(patsubst %.S,$(BUILD_HOSTED)/%.o,$(PORTABLE_S))
-HOSTED_PLAT_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(HOSTED_PLAT_C))
+HOSTED_PLAT_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(HOSTED_PLAT_C)) $(BUILD_HOSTED)/platform-hosted/stub_image.o
 HOSTED_MAIN_OBJ := $(BUILD_HOSTED)/platform-hosted/main/main.o
 HOSTED_LIB := $(BUILD_HOSTED)/libmacrohard.a
 HOSTED_BIN := $(BUILD_HOSTED)/macrohard
@@ -19,6 +22,16 @@ $(BUILD_HOSTED)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $@"
 	$(Q)$(CC) -Iinclude -MMD -MP -c $< -o $@
+
+$(HOSTED_STUB): platform-hosted/stub/stub.S
+	@mkdir -p $(dir $@)
+	@echo "  STUB    $@"
+	$(Q)$(CC) -nostdlib -static -no-pie -Wl,-Ttext=$(HOSTED_STUB_BASE) -Wl,--build-id=none -o $@ $<
+
+$(BUILD_HOSTED)/platform-hosted/stub_image.o: platform-hosted/stub_image.S $(HOSTED_STUB)
+	@mkdir -p $(dir $@)
+	@echo "  AS      $@"
+	$(Q)$(CC) -c -DSTUB_PATH='"$(HOSTED_STUB)"' $< -o $@
 
 $(HOSTED_LIB): $(HOSTED_PORTABLE_OBJS) $(HOSTED_PLAT_OBJS)
 	@echo "  AR      $@"

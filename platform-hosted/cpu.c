@@ -9,6 +9,7 @@
 #include <plat/entry.h>
 #include <plat/time.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -267,10 +268,16 @@ void plat_wait_for_interrupt(void)
 /* irqchip back end: something is pending for `cpu`. */
 void hosted_kick_cpu(void *ctx, unsigned cpu)
 {
+	int user_pid;
+
 	pthread_mutex_lock(&hosted_machine_lock);
 	if (hosted_cpus[cpu].halted)
 		pthread_cond_signal(&hosted_cpus[cpu].wake);
 	pthread_mutex_unlock(&hosted_machine_lock);
+	/* A CPU in user mode is interrupted by stopping its stub. */
+	user_pid = __atomic_load_n(&hosted_cpus[cpu].user_pid, __ATOMIC_ACQUIRE);
+	if (user_pid)
+		kill(user_pid, SIGUSR2);
 }
 
 void plat_ipi_send(unsigned cpu)

@@ -28,6 +28,7 @@ struct hcpu {
 	void *boot_stack;  /* the stack the core gave plat_cpu_start */
 	size_t boot_stack_size;
 	unsigned relax_count;
+	volatile int user_pid; /* stub running user code for this CPU, or 0 */
 };
 
 extern struct hosted_config hosted_cfg;
@@ -46,6 +47,9 @@ ktime_t hosted_time_peek(void);
 /* Cost, in virtual ns, of passing a delivery point. */
 void hosted_time_tick(void);
 void hosted_mem_init(uint64_t bytes);
+/* The memfd behind the machine's RAM (physical address = file offset). */
+extern int hosted_ram_fd;
+uint64_t hosted_ram_size(void);
 void hosted_irq_dispatch(unsigned line);
 /* Virtual time passed `now`: wake halted CPUs whose timer expired. */
 void hosted_wake_expired_halted(ktime_t now);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "../sim/sim.h"
 
@@ -17,12 +18,20 @@
 
 static uint8_t *ram;
 static uint64_t ram_size;
+int hosted_ram_fd = -1;
 static uint8_t *mmio_window;
 
 void hosted_mem_init(uint64_t bytes)
 {
 	ram_size = bytes;
-	ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* A memfd, so that the stub processes running user code can map the
+	 * very same pages (platform-hosted/user.c). */
+	hosted_ram_fd = memfd_create("macrohard-ram", MFD_CLOEXEC);
+	if (hosted_ram_fd < 0 || ftruncate(hosted_ram_fd, (off_t)bytes) != 0) {
+		perror("hosted: cannot create the machine's memory");
+		exit(1);
+	}
+	ram = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, hosted_ram_fd, 0);
 	mmio_window = mmap(NULL, MMIO_WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED || mmio_window == MAP_FAILED) {
 		perror("hosted: cannot map the machine's memory");
@@ -46,6 +55,11 @@ void *plat_phys_to_virt(paddr_t pa)
 	return ram + pa;
 }
 
+uint64_t hosted_ram_size(void)
+{
+	return ram_size;
+}
+
 paddr_t plat_virt_to_phys(const void *va)
 {
 	return (paddr_t)((const uint8_t *)va - ram);
@@ -67,6 +81,12 @@ void *plat_mmio_map(paddr_t pa, size_t size)
 	if (pa >= MMIO_WINDOW || size > MMIO_WINDOW - pa)
 		return NULL;
 	return mmio_window + pa;
+}
+
+/* The stub's MMU emulation honours NX (platform-hosted/user.c). */
+uint64_t plat_pte_nx_bit(void)
+{
+	return 1ULL << 63;
 }
 
 uint64_t plat_dma_address(paddr_t pa)

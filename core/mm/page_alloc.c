@@ -8,6 +8,7 @@
 
 static struct buddy kernel_buddy;
 static bool page_alloc_ready;
+static uint32_t *page_refs; /* share count of user-mapped pages (copy-on-write) */
 
 void page_alloc_init(void)
 {
@@ -22,7 +23,8 @@ void page_alloc_init(void)
 	if (top == 0)
 		panic("page_alloc: the platform reported no usable memory");
 	npages = (size_t)(top >> PAGE_SHIFT);
-	state_bytes = ALIGN_UP(npages, PAGE_SIZE);
+	/* One state byte and one share count per page. */
+	state_bytes = ALIGN_UP(npages * (1 + sizeof(uint32_t)), PAGE_SIZE);
 
 	/* The state map lives at the start of the first usable region that can
 	 * hold it with room to spare. */
@@ -38,6 +40,8 @@ void page_alloc_init(void)
 		panic("page_alloc: no region can hold the %zu-byte page map", state_bytes);
 
 	buddy_init(&kernel_buddy, 0, plat_phys_to_virt(0), npages, plat_phys_to_virt(state_pa));
+	page_refs = (uint32_t *)((uint8_t *)plat_phys_to_virt(state_pa) + ALIGN_UP(npages, 8));
+	memset(page_refs, 0, npages * sizeof(uint32_t));
 	for (unsigned i = 0; i < n; i++) {
 		struct plat_mem_region *r = &regions[i];
 		paddr_t start = ALIGN_UP(r->base, PAGE_SIZE);
@@ -82,6 +86,34 @@ void page_stats(struct page_stats *st)
 	st->total_pages = kernel_buddy.total_pages;
 	st->free_pages = kernel_buddy.free_pages;
 	spin_unlock(&kernel_buddy.lock);
+}
+
+paddr_t page_alloc_shared(void)
+{
+	paddr_t pa = page_alloc(0);
+
+	if (pa)
+		__atomic_store_n(&page_refs[pa >> PAGE_SHIFT], 1, __ATOMIC_RELAXED);
+	return pa;
+}
+
+void page_ref_get(paddr_t pa)
+{
+	uint32_t old = __atomic_fetch_add(&page_refs[pa >> PAGE_SHIFT], 1, __ATOMIC_RELAXED);
+	KASSERT(old > 0);
+}
+
+void page_ref_put(paddr_t pa)
+{
+	uint32_t old = __atomic_fetch_sub(&page_refs[pa >> PAGE_SHIFT], 1, __ATOMIC_ACQ_REL);
+	KASSERT(old > 0);
+	if (old == 1)
+		page_free(pa, 0);
+}
+
+uint32_t page_ref_count(paddr_t pa)
+{
+	return __atomic_load_n(&page_refs[pa >> PAGE_SHIFT], __ATOMIC_ACQUIRE);
 }
 
 bool page_alloc_check(void)

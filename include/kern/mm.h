@@ -40,6 +40,14 @@ paddr_t page_alloc(unsigned order);
 void page_free(paddr_t pa, unsigned order);
 void *page_alloc_virt(unsigned order); /* direct-map address or NULL */
 void page_free_virt(void *va, unsigned order);
+/* Single pages with a share count, for pages mapped into user address
+ * spaces (copy-on-write sharing): allocated with count 1, freed when the
+ * last reference is put. */
+paddr_t page_alloc_shared(void);
+void page_ref_get(paddr_t pa);
+void page_ref_put(paddr_t pa);
+uint32_t page_ref_count(paddr_t pa);
+
 struct page_stats {
 	size_t total_pages, free_pages;
 };

@@ -28,6 +28,10 @@ unsigned plat_memmap(struct plat_mem_region *out, unsigned max);
 void *plat_phys_to_virt(paddr_t pa);
 paddr_t plat_virt_to_phys(const void *va);
 
+/* The no-execute bit for page-table entries, or 0 when the CPU has none
+ * (then nothing can be made non-executable). */
+uint64_t plat_pte_nx_bit(void);
+
 /* TLB maintenance for the current CPU's active page tables. */
 void plat_tlb_flush_page(uintptr_t va);
 void plat_tlb_flush_all(void);

@@ -43,6 +43,10 @@ struct user_trap {
 
 struct plat_aspace; /* platform state of one address space */
 
+/* User addresses the kernel may hand out are below this (the platform may
+ * keep the very top of the user half for itself). */
+uintptr_t plat_user_va_limit(void);
+
 /* Creates the platform side of an address space whose top-level page table
  * is at physical address `pml4`. Returns NULL on failure. */
 struct plat_aspace *plat_aspace_create(paddr_t pml4);
