@@ -42,7 +42,7 @@ test-freestanding:
 	@echo "== freestanding build of core/ hv/ drivers/ arch/"
 	$(Q)tests/scripts/freestanding.sh "$(CC)" "$(FREESTANDING_CHECK_FLAGS)" $(BUILD)/freestanding $(PORTABLE_C)
 
-HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor $(if $(filter 1,$(SAN)),,test-valgrind)
+HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-decoder test-emulator $(if $(filter 1,$(SAN)),,test-valgrind)
 
 test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal)
 	@echo "== all tests passed"
@@ -54,3 +54,55 @@ test-valgrind: $(HOSTED_BIN)
 	$(Q)valgrind -q --error-exitcode=3 $(HOSTED_BIN) --cpus 2 --time=virtual 'ktest=sync_*' </dev/null > $(BUILD_HOSTED)/valgrind.log 2>&1 \
 		&& tests/scripts/ktest-check.sh $(BUILD_HOSTED)/valgrind.log "valgrind --cpus 2 sync_*" 0 \
 		|| { tail -n 30 $(BUILD_HOSTED)/valgrind.log; exit 1; }
+
+# The x86 decoder/emulator (hv/x86) against external oracles: capstone for
+# decoding, the host CPU for execution. Both regenerate their inputs from a
+# seed (tests/decoder/corpus.c); fuzz-decoder runs the capstone check under
+# libFuzzer for FUZZ_TIME seconds.
+DECODER_TEST_DIR := $(BUILD_HOSTED)/decoder-tests
+X86_SRCS := $(sort $(wildcard hv/x86/*.c))
+X86_DEPS := $(X86_SRCS) $(wildcard hv/x86/*.h include/hv/x86/*.h tests/decoder/*.h)
+DECODER_TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(DEBUGFLAGS) -O2 $(SANFLAGS)
+CAPSTONE_CFLAGS := $(shell pkg-config --cflags capstone 2>/dev/null)
+CAPSTONE_LIBS := $(shell pkg-config --libs capstone 2>/dev/null || echo -lcapstone)
+DECODE_DIFF_SRCS := tests/decoder/decode_diff.c tests/decoder/cs_compare.c tests/decoder/corpus.c
+EXEC_DIFF_SRCS := tests/decoder/exec_diff.c tests/decoder/native_runner.c tests/decoder/corpus.c
+DECODER_SEED ?= 0x4d414352
+DECODER_COUNT ?= 300000
+EMULATOR_SEED ?= 0x45584543
+EMULATOR_COUNT ?= 200000
+FUZZ_TIME ?= 30
+FUZZ_CC ?= clang
+FUZZ_DIR := $(BUILD)/fuzz
+
+$(DECODER_TEST_DIR)/decode_diff: $(DECODE_DIFF_SRCS) $(X86_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(DECODER_TEST_CFLAGS) $(CAPSTONE_CFLAGS) -o $@ $(DECODE_DIFF_SRCS) $(X86_SRCS) $(CAPSTONE_LIBS)
+
+$(DECODER_TEST_DIR)/exec_diff: $(EXEC_DIFF_SRCS) $(X86_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(DECODER_TEST_CFLAGS) -mfsgsbase -o $@ $(EXEC_DIFF_SRCS) $(X86_SRCS)
+
+$(FUZZ_DIR)/decode_diff: fuzz/decoder/decode_diff.c tests/decoder/cs_compare.c $(X86_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Iinclude -Itests/decoder $(WARN) -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(CAPSTONE_CFLAGS) \
+		-o $@ fuzz/decoder/decode_diff.c tests/decoder/cs_compare.c $(X86_SRCS) $(CAPSTONE_LIBS)
+
+.PHONY: test-decoder test-emulator fuzz-decoder
+test-decoder: $(DECODER_TEST_DIR)/decode_diff
+	@echo "== x86 decoder vs capstone ($(DECODER_COUNT) generated inputs)"
+	$(Q)$< --seed $(DECODER_SEED) --count $(DECODER_COUNT)
+
+test-emulator: $(DECODER_TEST_DIR)/exec_diff
+	@echo "== x86 emulator vs the host CPU ($(EMULATOR_COUNT) instructions)"
+	$(Q)$< --seed $(EMULATOR_SEED) --count $(EMULATOR_COUNT)
+
+fuzz-decoder: $(FUZZ_DIR)/decode_diff
+	@echo "== libFuzzer: decoder vs capstone for $(FUZZ_TIME)s"
+	@mkdir -p $(FUZZ_DIR)/decoder-corpus
+	$(Q)$< -max_total_time=$(FUZZ_TIME) -max_len=33 -dict=fuzz/decoder/x86.dict \
+		-artifact_prefix=$(FUZZ_DIR)/decoder- $(FUZZ_DIR)/decoder-corpus

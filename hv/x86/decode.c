@@ -191,8 +191,7 @@ static enum x86_decode_status decode_two_byte(struct x86_decoder *d)
 	case 0xba: /* bt/bts/btr/btc r/m, imm8; /0../3 are #UD */
 		if ((st = fetch_modrm(d, &modrm)) != X86_DECODE_OK)
 			return st;
-		if (((modrm >> 3) & 7) < 4)
-			return X86_DECODE_INVALID;
+		d->undefined = ((modrm >> 3) & 7) < 4;
 		insn->cls = (uint8_t)(X86_INSN_BT + ((modrm >> 3) & 3));
 		if ((st = form_rm_imm(d, modrm, osz, 1)) != X86_DECODE_OK)
 			return st;
@@ -238,8 +237,7 @@ static enum x86_decode_status decode_opcode(struct x86_decoder *d, uint8_t opcod
 			return st;
 		return form_rm_reg(d, modrm, osz == 8 ? 4 : osz, osz, false);
 	case 0x82: /* an alias of 0x80, #UD in long mode */
-		if (d->mode == X86_MODE_64)
-			return X86_DECODE_INVALID;
+		d->undefined = d->mode == X86_MODE_64;
 		/* fall through */
 	case 0x80:
 	case 0x81:
@@ -328,7 +326,7 @@ enum x86_decode_status x86_decode(const uint8_t *bytes, size_t avail, enum x86_c
 	st = decode_opcode(&d, opcode);
 	if (st != X86_DECODE_OK)
 		return st;
-	if ((insn->prefixes & X86_PFX_LOCK) && !lock_allowed(insn))
+	if (d.undefined || ((insn->prefixes & X86_PFX_LOCK) && !lock_allowed(insn)))
 		return X86_DECODE_INVALID;
 	/* The operation size is the destination's (movzx/movsx widen into it). */
 	if (insn->cls != X86_INSN_MOVS && insn->cls != X86_INSN_STOS && insn->nops)

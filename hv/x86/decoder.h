@@ -15,6 +15,7 @@ struct x86_decoder {
 	size_t pos;
 	enum x86_cpu_mode mode;
 	uint8_t seg_prefix; /* enum x86_seg of the effective override, X86_SEG_COUNT if none */
+	bool undefined;     /* #UD once fully decoded (the length limit is checked first) */
 	struct x86_instr *insn;
 };
 
