@@ -44,6 +44,7 @@ HOSTED_LDFLAGS := $(SANFLAGS) -pthread
 .PHONY: all hosted run image run-qemu test deps unit check-freestanding format clean
 all: hosted
 
+include mk/user.mk
 include mk/hosted.mk
 -include mk/baremetal.mk
 include mk/test.mk

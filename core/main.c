@@ -7,6 +7,7 @@
 #include <kern/log.h>
 #include <kern/mm.h>
 #include <kern/monitor.h>
+#include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/timer.h>
 #include <kern/string.h>
@@ -82,6 +83,7 @@ NORETURN void kernel_main(const char *cmdline)
 	page_alloc_init();
 	heap_init();
 	sched_init();
+	proc_init();
 	timer_init_cpu(0);
 	sched_init_cpu(0);
 	atomic_store_release(&cpus_up, 1);

@@ -21,7 +21,7 @@ BM_TWO_PASS_LINK ?= 1
 
 BM_PLAT_C := $(sort $(wildcard platform-baremetal/*.c))
 BM_PLAT_S := $(sort $(wildcard platform-baremetal/*.S))
-BM_SRCS := $(PORTABLE_C) $(PORTABLE_S) $(BM_PLAT_C) $(BM_PLAT_S) $(BM_EXTRA_C)
+BM_SRCS := $(PORTABLE_C) $(PORTABLE_S) $(BM_PLAT_C) $(BM_PLAT_S) $(USER_IMAGES_C) $(BM_EXTRA_C)
 BM_OBJS := $(patsubst %,$(BM_BUILD)/%.o,$(basename $(patsubst /%,abs/%,$(BM_SRCS))))
 
 BM_CFLAGS := $(FREESTANDING) $(WARN) $(DEBUGFLAGS) -O2 -mcmodel=kernel -mno-red-zone \

@@ -4,7 +4,7 @@ HOSTED_STUB := $(BUILD_HOSTED)/macrohard-stub
 # Linked far above the user range the platform hands out (plat_user_va_limit).
 HOSTED_STUB_BASE := 0x7f8000000000
 HOSTED_PORTABLE_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(filter-out $(LIBC_PROVIDED),$(PORTABLE_C))) \
-	$(patsubst %.S,$(BUILD_HOSTED)/%.o,$(PORTABLE_S))
+	$(patsubst %.S,$(BUILD_HOSTED)/%.o,$(PORTABLE_S)) $(BUILD_HOSTED)/$(USER_IMAGES_C:.c=.o)
 HOSTED_PLAT_OBJS := $(patsubst %.c,$(BUILD_HOSTED)/%.o,$(HOSTED_PLAT_C)) $(BUILD_HOSTED)/platform-hosted/stub_image.o
 HOSTED_MAIN_OBJ := $(BUILD_HOSTED)/platform-hosted/main/main.o
 HOSTED_LIB := $(BUILD_HOSTED)/libmacrohard.a
@@ -13,6 +13,7 @@ HOSTED_BIN := $(BUILD_HOSTED)/macrohard
 hosted: $(HOSTED_BIN)
 
 $(BUILD_HOSTED)/core/%.o $(BUILD_HOSTED)/drivers/%.o $(BUILD_HOSTED)/hv/%.o $(BUILD_HOSTED)/arch/%.o: CFLAGS_SEL = portable
+$(BUILD_HOSTED)/$(BUILD)/%.o: CFLAGS_SEL = portable
 $(BUILD_HOSTED)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

@@ -15,6 +15,11 @@ struct plat_aspace {
 	paddr_t pml4;
 };
 
+bool plat_user_available(void)
+{
+	return false;
+}
+
 uintptr_t plat_user_va_limit(void)
 {
 	return 0x00007ffffffff000ULL; /* the canonical user half, minus a guard page */

@@ -62,6 +62,11 @@ struct plat_aspace {
 static int stub_exec_fd = -1;
 static pthread_once_t stub_once = PTHREAD_ONCE_INIT;
 
+bool plat_user_available(void)
+{
+	return true;
+}
+
 uintptr_t plat_user_va_limit(void)
 {
 	return USER_VA_LIMIT;

@@ -30,6 +30,12 @@ void ktest_fail(struct ktest_ctx *kt, const char *file, int line, const char *fm
 	spin_unlock(&fail_lock);
 }
 
+void ktest_skip(struct ktest_ctx *kt, const char *why)
+{
+	kt->skipped = true;
+	kstrlcpy(kt->msg, why, sizeof(kt->msg));
+}
+
 static bool matches(const char *name, const char *filter)
 {
 	size_t n = strlen(filter);
@@ -80,7 +86,7 @@ static uint64_t total_switches(void)
 	return n;
 }
 
-enum ktest_result { KTEST_PASSED, KTEST_FAILED, KTEST_TIMED_OUT };
+enum ktest_result { KTEST_PASSED, KTEST_FAILED, KTEST_SKIPPED, KTEST_TIMED_OUT };
 
 static enum ktest_result run_one(const struct ktest *t)
 {
@@ -127,9 +133,11 @@ static enum ktest_result run_one(const struct ktest *t)
 		(unsigned long)((plat_time_ns() - t0) / 1000), (unsigned long)(total_switches() - sw0));
 	if (r.ctx.failed)
 		kprintf("KTEST FAIL %s: %s\n", t->name, r.ctx.msg);
+	else if (r.ctx.skipped)
+		kprintf("KTEST SKIP %s: %s\n", t->name, r.ctx.msg);
 	else
 		kprintf("KTEST PASS %s\n", t->name);
-	return r.ctx.failed ? KTEST_FAILED : KTEST_PASSED;
+	return r.ctx.failed ? KTEST_FAILED : r.ctx.skipped ? KTEST_SKIPPED : KTEST_PASSED;
 }
 
 #define KTEST_MAX 512
@@ -157,13 +165,13 @@ static unsigned sorted_tests(const struct ktest **out, const char *filter)
 unsigned ktest_run(const char *filter)
 {
 	static const struct ktest *tests[KTEST_MAX];
-	unsigned count = sorted_tests(tests, filter), pass = 0, fail = 0;
+	unsigned count = sorted_tests(tests, filter), pass = 0, fail = 0, skip = 0;
 
 	kprintf("KTEST START count=%u cpus=%u\n", count, plat_cpu_count());
 	for (unsigned i = 0; i < count; i++) {
 		enum ktest_result res = run_one(tests[i]);
-		if (res == KTEST_PASSED) {
-			pass++;
+		if (res == KTEST_PASSED || res == KTEST_SKIPPED) {
+			res == KTEST_PASSED ? pass++ : skip++;
 			continue;
 		}
 		fail++;
@@ -172,7 +180,10 @@ unsigned ktest_run(const char *filter)
 			break;
 		}
 	}
-	kprintf("KTEST DONE pass=%u fail=%u\n", pass, fail);
+	if (skip)
+		kprintf("KTEST DONE pass=%u fail=%u skip=%u\n", pass, fail, skip);
+	else
+		kprintf("KTEST DONE pass=%u fail=%u\n", pass, fail);
 	return fail;
 }
 

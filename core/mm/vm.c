@@ -86,6 +86,24 @@ static void insert_vma(struct vm_space *vm, struct vma *nv)
 	list_insert_between(&nv->node, pos->prev, pos);
 }
 
+/* Joins neighbouring areas that only differ by where they start, as Linux
+ * does; programs see it (mremap of a range must lie within one area). */
+static void merge_adjacent(struct vm_space *vm)
+{
+	list_for_each_safe(it, tmp, &vm->vmas) {
+		struct vma *v = list_entry(it, struct vma, node);
+		struct vma *n;
+		if (tmp == &vm->vmas)
+			break;
+		n = list_entry(tmp, struct vma, node);
+		if (v->end == n->start && v->prot == n->prot && v->flags == n->flags) {
+			n->start = v->start;
+			list_remove(&v->node);
+			kfree(v);
+		}
+	}
+}
+
 /* Splits v at `at` (strictly inside); returns the upper part or NULL. */
 static struct vma *split_vma(struct vma *v, uintptr_t at)
 {
@@ -227,6 +245,8 @@ long vm_map(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot, unsi
 	v->prot = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 	v->flags = flags & (MAP_SHARED | MAP_PRIVATE | MAP_GROWSDOWN);
 	insert_vma(vm, v);
+	merge_adjacent(vm);
+	v = find_vma(vm, start);
 	/* Shared anonymous memory must be the same pages in every process that
 	 * inherits it, so it cannot be filled lazily after a fork. */
 	if ((v->flags & MAP_SHARED) || (flags & MAP_POPULATE)) {
@@ -383,6 +403,7 @@ int vm_protect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
 		}
 	}
 	invalidate(vm, addr, end);
+	merge_adjacent(vm);
 out:
 	mutex_unlock(&vm->lock);
 	return err;
@@ -494,6 +515,7 @@ long vm_remap(struct vm_space *vm, uintptr_t old, size_t old_len, size_t new_len
 		invalidate(vm, old, old + old_len);
 		unmap_locked(vm, old, old + old_len);
 		insert_vma(vm, nv);
+		merge_adjacent(vm);
 		ret = (long)dst;
 	}
 out:
@@ -519,6 +541,7 @@ uintptr_t vm_set_brk(struct vm_space *vm, uintptr_t brk)
 		v->prot = PROT_READ | PROT_WRITE;
 		v->flags = MAP_PRIVATE;
 		insert_vma(vm, v);
+		merge_adjacent(vm);
 	} else if (new_end < old_end) {
 		unmap_locked(vm, new_end, old_end);
 	}

@@ -6,6 +6,7 @@
  *   KTEST START count=N cpus=C
  *   KTEST PASS name
  *   KTEST FAIL name: message
+ *   KTEST SKIP name: why (the platform lacks what the test needs)
  *   KTEST DONE pass=P fail=F
  *
  * Tests live in the `ktests` section; a bare-metal linker script must KEEP
@@ -17,6 +18,7 @@
 struct ktest_ctx {
 	const char *name;
 	volatile bool failed;
+	volatile bool skipped;
 	char msg[160];
 };
 
@@ -32,6 +34,17 @@ struct ktest {
 		#tname, ktest_fn_##tname, timeout};                                                   \
 	static void ktest_fn_##tname(struct ktest_ctx *kt)
 #define KTEST(tname) KTEST_TIMEOUT(tname, 0)
+
+/* Marks the test skipped: only for a capability the platform reports it
+ * lacks, never to hide a failure. */
+void ktest_skip(struct ktest_ctx *kt, const char *why);
+#define KT_SKIP_UNLESS(cond, why)           \
+	do {                                \
+		if (!(cond)) {              \
+			ktest_skip(kt, why); \
+			return;             \
+		}                           \
+	} while (0)
 
 /* Records a failure (first one wins); safe from any thread. */
 void ktest_fail(struct ktest_ctx *kt, const char *file, int line, const char *fmt, ...) PRINTF_LIKE(4, 5);

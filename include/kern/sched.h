@@ -42,6 +42,7 @@ struct thread {
 	uint64_t migrations;
 	int exit_code;
 	struct waitqueue *exit_wq;
+	void *task; /* the user task this thread runs (struct task), or NULL */
 };
 
 typedef void (*thread_fn_t)(void *);

@@ -43,6 +43,10 @@ struct user_trap {
 
 struct plat_aspace; /* platform state of one address space */
 
+/* False while a platform cannot enter user mode yet (the core then skips
+ * what needs it, and says so). */
+bool plat_user_available(void);
+
 /* User addresses the kernel may hand out are below this (the platform may
  * keep the very top of the user half for itself). */
 uintptr_t plat_user_va_limit(void);

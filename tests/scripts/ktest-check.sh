@@ -10,7 +10,7 @@ if [ -z "$done_line" ]; then
 	tr -d '\r' < "$log" | tail -n 15 | sed 's/^/    /'
 	exit 1
 fi
-if [ "$status" != "$expect" ] || ! echo "$done_line" | grep -q ' fail=0$'; then
+if [ "$status" != "$expect" ] || ! echo "$done_line" | grep -qE ' fail=0( skip=[0-9]+)?$'; then
 	echo "FAIL $label: $done_line (exit status $status, expected $expect)"
 	tr -d '\r' < "$log" | grep -E '^KTEST (FAIL|ABORT)|PANIC' | sed 's/^/    /'
 	exit 1

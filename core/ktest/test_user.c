@@ -1,0 +1,79 @@
+/* Self tests of user space: real static programs (tests/user/, built with
+ * musl) run as processes. */
+#include <kern/ktest.h>
+#include <kern/proc.h>
+#include <kern/sync.h>
+#include <kern/user_images.h>
+#include <plat/user.h>
+
+#define SEC 1000000000ULL
+#define NO_USER "this platform cannot enter user mode yet"
+
+/* Runs an embedded program to completion; returns its wait status or -1. */
+static int run_image(struct ktest_ctx *kt, const char *name, const char *const *argv, const char *const *envp)
+{
+	const struct user_image *img = user_image_find(name);
+	struct semaphore done;
+	int status = -1, pid;
+
+	if (!img) {
+		ktest_fail(kt, __FILE__, __LINE__, "no embedded image %s", name);
+		return -1;
+	}
+	sem_init(&done, 0);
+	pid = proc_spawn_image(img->data, img->size, argv, envp, &status, &done);
+	if (pid < 0) {
+		ktest_fail(kt, __FILE__, __LINE__, "spawning %s failed: %d", name, pid);
+		return -1;
+	}
+	if (!sem_down_timeout(&done, 60 * SEC)) {
+		ktest_fail(kt, __FILE__, __LINE__, "%s did not exit", name);
+		return -1;
+	}
+	return status;
+}
+
+KTEST(user_hello_static)
+{
+	const char *argv[] = {"hello", "arg1", NULL};
+	const char *envp[] = {"WHO=macrohard", "PATH=/bin", NULL};
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_image(kt, "hello", argv, envp), 42 << 8);
+}
+
+KTEST(user_hello_static_pie)
+{
+	const char *argv[] = {"hello_pie", "arg1", NULL};
+	const char *envp[] = {"WHO=macrohard", NULL};
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_image(kt, "hello_pie", argv, envp), 42 << 8);
+}
+
+KTEST(user_hello_bad_args)
+{
+	const char *argv[] = {"hello", NULL};
+	const char *envp[] = {NULL};
+
+	/* The program itself checks what it was given: 1 = wrong argv. */
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_image(kt, "hello", argv, envp), 1 << 8);
+}
+
+KTEST(user_memory_syscalls)
+{
+	const char *argv[] = {"memory", NULL};
+	const char *envp[] = {NULL};
+
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_image(kt, "memory", argv, envp), 0);
+}
+
+KTEST(user_segv_kills)
+{
+	const char *argv[] = {"segv", NULL};
+	const char *envp[] = {NULL};
+
+	/* Killed by SIGSEGV (11) with a core-dump flag, as Linux reports it. */
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_image(kt, "segv", argv, envp), 11 | 0x80);
+}

@@ -1,0 +1,217 @@
+/* Processes: the table, creation, exit, reaping. */
+#include <kern/errno.h>
+#include <kern/fdtable.h>
+#include <kern/log.h>
+#include <kern/mm.h>
+#include <kern/proc.h>
+#include <kern/sched.h>
+#include <kern/string.h>
+#include <kern/vfs.h>
+#include <kern/vm.h>
+#include <plat/time.h>
+
+#include "proc_internal.h"
+
+static struct mutex table_lock;
+static struct list_node all_procs = LIST_INIT(all_procs);
+static int next_pid = 1;
+static bool table_ready;
+
+void proc_init(void)
+{
+	mutex_init(&table_lock, "proc-table");
+	table_ready = true;
+}
+
+void proc_table_lock(void)
+{
+	mutex_lock(&table_lock);
+}
+
+void proc_table_unlock(void)
+{
+	mutex_unlock(&table_lock);
+}
+
+struct task *task_current(void)
+{
+	struct thread *t = thread_current();
+	return t ? t->task : NULL;
+}
+
+struct process *proc_current(void)
+{
+	struct task *t = task_current();
+	return t ? t->proc : NULL;
+}
+
+/* Table lock held. */
+struct process *proc_find_locked(int pid)
+{
+	list_for_each(it, &all_procs) {
+		struct process *p = list_entry(it, struct process, all_node);
+		if (p->pid == pid && p->state != PROC_REAPED)
+			return p;
+	}
+	return NULL;
+}
+
+struct process *proc_find(int pid)
+{
+	struct process *p;
+
+	proc_table_lock();
+	p = proc_find_locked(pid);
+	proc_table_unlock();
+	return p;
+}
+
+/* Pids and tids share one space, as on Linux. Table lock held. */
+static int alloc_id_locked(void)
+{
+	for (;;) {
+		int id = next_pid++;
+		if (next_pid >= PID_MAX)
+			next_pid = 2;
+		if (!proc_find_locked(id))
+			return id;
+	}
+}
+
+struct process *proc_alloc(struct process *parent)
+{
+	struct process *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	list_init(&p->children);
+	list_init(&p->sibling);
+	list_init(&p->tasks);
+	waitqueue_init(&p->child_wait);
+	spin_init(&p->lock, "process");
+	p->state = PROC_ALIVE;
+	p->start_time = plat_time_ns();
+	p->umask = 022;
+	proc_table_lock();
+	p->pid = alloc_id_locked();
+	p->parent = parent;
+	if (parent) {
+		list_push_back(&parent->children, &p->sibling);
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+		p->cred = parent->cred;
+		p->suid = parent->suid;
+		p->sgid = parent->sgid;
+		p->umask = parent->umask;
+		memcpy(p->comm, parent->comm, sizeof(p->comm));
+		memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
+	} else {
+		p->pgid = p->sid = p->pid;
+	}
+	list_push_back(&all_procs, &p->all_node);
+	proc_table_unlock();
+	return p;
+}
+
+struct task *task_alloc(struct process *p)
+{
+	struct task *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->proc = p;
+	list_init(&t->proc_node);
+	spin_lock(&p->lock);
+	list_push_back(&p->tasks, &t->proc_node);
+	p->ntasks++;
+	spin_unlock(&p->lock);
+	return t;
+}
+
+int task_start(struct task *t)
+{
+	struct thread *th;
+
+	th = thread_create(task_run, t, t->proc->comm, SCHED_PRIO_DEFAULT, CPU_ANY, true);
+	if (!th)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Releases what a process holds once its last task is gone; it stays a
+ * zombie until reaped. Called by the last task, table lock held. */
+static void proc_release_resources(struct process *p)
+{
+	struct process *init = proc_find_locked(1);
+
+	if (p->fds) {
+		fdt_put(p->fds);
+		p->fds = NULL;
+	}
+	if (p->cwd) {
+		inode_put(p->cwd);
+		p->cwd = NULL;
+	}
+	if (p->root) {
+		inode_put(p->root);
+		p->root = NULL;
+	}
+	/* Orphans go to init, which reaps them. */
+	list_for_each_safe(it, tmp, &p->children) {
+		struct process *c = list_entry(it, struct process, sibling);
+		list_remove(&c->sibling);
+		c->parent = init && init != p ? init : NULL;
+		if (c->parent)
+			list_push_back(&init->children, &c->sibling);
+	}
+	if (init && init != p)
+		waitqueue_wake_all(&init->child_wait);
+}
+
+void proc_free(struct process *p)
+{
+	list_remove(&p->all_node);
+	if (list_linked(&p->sibling))
+		list_remove(&p->sibling);
+	p->state = PROC_REAPED;
+	kfree(p);
+}
+
+/* The calling task is done with user space. Never returns. */
+NORETURN void task_finish(struct task *t)
+{
+	struct process *p = t->proc;
+	struct vm_space *vm = NULL;
+	bool last;
+
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+		copy_to_user(p->vm, t->clear_child_tid, &zero, sizeof(zero));
+		futex_wake_address(p, t->clear_child_tid, 1);
+	}
+	spin_lock(&p->lock);
+	list_remove(&t->proc_node);
+	last = --p->ntasks == 0;
+	spin_unlock(&p->lock);
+	thread_current()->task = NULL;
+	if (last) {
+		proc_table_lock();
+		vm = p->vm;
+		p->vm = NULL;
+		proc_release_resources(p);
+		p->state = PROC_ZOMBIE;
+		if (p->on_exit) {
+			/* A process started by the kernel itself: nobody waits for it. */
+			*p->on_exit_status = p->exit_status;
+			sem_up(p->on_exit);
+			proc_free(p);
+		} else if (p->parent) {
+			proc_notify_parent(p);
+		}
+		proc_table_unlock();
+	}
+	kfree(t);
+	if (vm)
+		vm_put(vm); /* after the table lock: it waits for the stub to go */
+	thread_exit(0);
+}

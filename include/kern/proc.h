@@ -1,0 +1,101 @@
+/* Processes and their threads (tasks). A task is a kernel thread that
+ * alternates between running user code (plat_user_enter) and handling the
+ * trap that ended the run. */
+#ifndef KERN_PROC_H
+#define KERN_PROC_H
+#include <kern/list.h>
+#include <kern/sync.h>
+#include <kern/types.h>
+#include <kern/vfs.h>
+#include <plat/user.h>
+
+#define NSIG 64
+#define PROC_COMM_LEN 16
+
+struct vm_space;
+struct fd_table;
+struct thread;
+struct inode;
+
+struct k_sigaction {
+	uintptr_t handler; /* SIG_DFL 0, SIG_IGN 1, or a user address */
+	uint64_t flags;
+	uintptr_t restorer;
+	uint64_t mask;
+};
+
+enum proc_state { PROC_ALIVE = 1, PROC_ZOMBIE, PROC_REAPED };
+
+struct process {
+	int pid, pgid, sid;
+	struct process *parent;
+	struct list_node children; /* struct process.sibling */
+	struct list_node sibling;
+	struct list_node all_node;
+	struct list_node tasks;    /* struct task.proc_node */
+	unsigned ntasks;
+	enum proc_state state;
+	int exit_status;           /* wait status: (code << 8) or signal number (| 0x80 core) */
+	bool exit_reported;        /* a waitpid saw the latest stop/continue */
+	struct vm_space *vm;
+	struct fd_table *fds;
+	struct inode *cwd, *root;
+	unsigned umask;
+	struct cred cred;
+	uint32_t suid, sgid;       /* saved set-user/group ids */
+	char comm[PROC_COMM_LEN];
+	struct k_sigaction sigactions[NSIG];
+	uint64_t sig_pending;      /* process-directed signals */
+	struct waitqueue child_wait; /* parents wait here for child state changes */
+	spinlock_t lock;           /* pending signals, state, task list */
+	ktime_t start_time;
+	uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
+	uint64_t minflt;
+	bool group_exiting;        /* exit_group or a fatal signal is under way */
+	struct semaphore *on_exit; /* kernel-spawned: posted with the status */
+	int *on_exit_status;
+};
+
+struct task {
+	int tid;
+	struct process *proc;
+	struct thread *kthread;
+	struct list_node proc_node;
+	struct user_regs regs;
+	uint64_t sig_blocked;
+	uint64_t sig_pending;        /* thread-directed signals */
+	uintptr_t clear_child_tid;
+	uintptr_t sigalt_sp;
+	size_t sigalt_size;
+	int sigalt_flags;
+	volatile bool exiting;
+	int exit_code;
+	uint64_t saved_sigmask;      /* restored after a sigsuspend-style wait */
+	bool restore_sigmask;
+};
+
+/* Boot-time set-up of the process table. */
+void proc_init(void);
+
+/* The task the calling kernel thread runs, or NULL for kernel threads. */
+struct task *task_current(void);
+struct process *proc_current(void);
+struct process *proc_find(int pid);
+void proc_table_lock(void);
+void proc_table_unlock(void);
+
+/* Starts the first user process: runs `path` with argv/envp. */
+int proc_spawn_init(const char *path, const char *const *argv, const char *const *envp);
+/* The same from an in-memory image (tests, early boot). `done`, if not
+ * NULL, receives the wait status when the process has exited. */
+int proc_spawn_image(const void *image, size_t size, const char *const *argv, const char *const *envp,
+		     int *status_out, struct semaphore *done);
+
+/* Ends the calling task (and, for exit_group, every task of its process). */
+NORETURN void task_exit(int code, bool group);
+/* Terminates the whole process because of a signal. */
+NORETURN void proc_exit_signal(int sig, bool core);
+
+/* The user-mode loop of a task (entry of its kernel thread). */
+void task_run(void *arg);
+#endif

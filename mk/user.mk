@@ -1,0 +1,22 @@
+# User programs for the kernel's self tests, built with musl (static) and
+# embedded into both kernels as C arrays.
+USER_CC ?= musl-gcc
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
+USER_PROGS := hello memory segv
+USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
+USER_IMAGES_C := $(BUILD)/gen/user_images.c
+
+$(BUILD)/user/%: tests/user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/user/hello_pie: tests/user/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -static-pie -fPIE -Wl,--no-dynamic-linker -o $@ $<
+
+$(USER_IMAGES_C): $(USER_BINS) tools/bin2c.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/bin2c.sh $(foreach b,$(USER_BINS),$(notdir $(b))=$(b)) > $@
