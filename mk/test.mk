@@ -85,6 +85,11 @@ $(DECODER_TEST_DIR)/exec_diff: $(EXEC_DIFF_SRCS) $(X86_DEPS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(DECODER_TEST_CFLAGS) -mfsgsbase -o $@ $(EXEC_DIFF_SRCS) $(X86_SRCS)
 
+$(DECODER_TEST_DIR)/emulate_cases: tests/decoder/emulate_cases.c $(X86_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(DECODER_TEST_CFLAGS) -o $@ tests/decoder/emulate_cases.c $(X86_SRCS)
+
 $(FUZZ_DIR)/decode_diff: fuzz/decoder/decode_diff.c tests/decoder/cs_compare.c $(X86_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
@@ -97,9 +102,10 @@ test-decoder: $(DECODER_TEST_DIR)/decode_diff
 	@echo "== x86 decoder vs capstone ($(DECODER_COUNT) generated inputs)"
 	$(Q)$< --seed $(DECODER_SEED) --count $(DECODER_COUNT)
 
-test-emulator: $(DECODER_TEST_DIR)/exec_diff
-	@echo "== x86 emulator vs the host CPU ($(EMULATOR_COUNT) instructions)"
-	$(Q)$< --seed $(EMULATOR_SEED) --count $(EMULATOR_COUNT)
+test-emulator: $(DECODER_TEST_DIR)/exec_diff $(DECODER_TEST_DIR)/emulate_cases
+	@echo "== x86 emulator vs the host CPU ($(EMULATOR_COUNT) instructions), 16/32-bit directed cases"
+	$(Q)$(DECODER_TEST_DIR)/exec_diff --seed $(EMULATOR_SEED) --count $(EMULATOR_COUNT)
+	$(Q)$(DECODER_TEST_DIR)/emulate_cases
 
 fuzz-decoder: $(FUZZ_DIR)/decode_diff
 	@echo "== libFuzzer: decoder vs capstone for $(FUZZ_TIME)s"
