@@ -135,7 +135,26 @@ int task_start(struct task *t)
 	th = thread_create(task_run, t, t->proc->comm, SCHED_PRIO_DEFAULT, CPU_ANY, true);
 	if (!th)
 		return -ENOMEM;
+	t->kthread = th;
 	return 0;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	int found = 0;
+
+	if (pgid <= 0)
+		return -EINVAL;
+	proc_table_lock();
+	list_for_each(it, &all_procs) {
+		struct process *p = list_entry(it, struct process, all_node);
+		if (p->pgid == pgid && p->state == PROC_ALIVE) {
+			signal_send_process(p, sig);
+			found++;
+		}
+	}
+	proc_table_unlock();
+	return found ? 0 : -ESRCH;
 }
 
 /* Releases what a process holds once its last task is gone; it stays a

@@ -138,3 +138,47 @@ NORETURN void task_exit(int code, bool group)
 	}
 	task_finish(t);
 }
+
+/* --- sending ---------------------------------------------------------- */
+
+bool thread_interrupted(struct thread *th)
+{
+	struct task *t = th ? th->task : NULL;
+	return t && signal_pending(t);
+}
+
+bool current_signal_pending(void)
+{
+	struct task *t = task_current();
+	return t && signal_pending(t);
+}
+
+int signal_send_task(struct task *t, int sig)
+{
+	if (sig < 1 || sig > NSIG)
+		return -EINVAL;
+	spin_lock(&t->proc->lock);
+	t->sig_pending |= SIGBIT(sig);
+	spin_unlock(&t->proc->lock);
+	if (t->kthread)
+		sched_wake(t->kthread);
+	return 0;
+}
+
+int signal_send_process(struct process *p, int sig)
+{
+	if (sig < 1 || sig > NSIG)
+		return -EINVAL;
+	if (p->state != PROC_ALIVE)
+		return 0;
+	spin_lock(&p->lock);
+	p->sig_pending |= SIGBIT(sig);
+	/* Wake every task: whichever does not block it takes it. */
+	list_for_each(it, &p->tasks) {
+		struct task *t = list_entry(it, struct task, proc_node);
+		if (t->kthread)
+			sched_wake(t->kthread);
+	}
+	spin_unlock(&p->lock);
+	return 0;
+}

@@ -1,4 +1,5 @@
 /* Wait queues and the thread-sleep primitive. */
+#include <kern/errno.h>
 #include <kern/log.h>
 #include <kern/sched.h>
 #include <kern/sync.h>
@@ -18,18 +19,22 @@ static void wake_thread_timer(struct ktimer *t)
 	sched_wake(t->arg);
 }
 
-bool waitqueue_wait_timeout(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns)
+static int wait_common(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns, bool interruptible)
 {
 	struct thread *self = thread_current();
 	ktime_t deadline = ns ? plat_time_ns() + ns : 0;
 	struct ktimer timer;
-	bool ok = true;
+	int ret = 0;
 
 	ktimer_init(&timer, wake_thread_timer, self);
 	spin_lock(&wq->lock);
 	while (!cond(arg)) {
 		if (deadline && plat_time_ns() >= deadline) {
-			ok = false;
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (interruptible && thread_interrupted(self)) {
+			ret = -EINTR;
 			break;
 		}
 		if (deadline)
@@ -43,7 +48,17 @@ bool waitqueue_wait_timeout(struct waitqueue *wq, bool (*cond)(void *), void *ar
 	spin_unlock(&wq->lock);
 	if (deadline)
 		ktimer_cancel(&timer);
-	return ok;
+	return ret;
+}
+
+bool waitqueue_wait_timeout(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns)
+{
+	return wait_common(wq, cond, arg, ns, false) == 0;
+}
+
+int waitqueue_wait_interruptible(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns)
+{
+	return wait_common(wq, cond, arg, ns, true);
 }
 
 void waitqueue_wait(struct waitqueue *wq, bool (*cond)(void *), void *arg)
@@ -88,4 +103,30 @@ void thread_sleep_ns(ktime_t ns)
 		plat_irq_restore(f);
 	}
 	ktimer_cancel(&timer);
+}
+
+int thread_sleep_interruptible(ktime_t ns)
+{
+	ktime_t deadline = plat_time_ns() + ns;
+	struct thread *self = thread_current();
+	struct ktimer timer;
+	int ret = 0;
+
+	ktimer_init(&timer, wake_thread_timer, self);
+	while (plat_time_ns() < deadline) {
+		irqflags_t f;
+		struct cpu_rq *rq;
+		if (thread_interrupted(self)) {
+			ret = -EINTR;
+			break;
+		}
+		f = plat_irq_save();
+		ktimer_arm(&timer, deadline);
+		rq = this_rq();
+		spin_lock_raw(&rq->lock);
+		sched_block_current_locked(rq);
+		plat_irq_restore(f);
+	}
+	ktimer_cancel(&timer);
+	return ret;
 }

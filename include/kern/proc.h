@@ -93,6 +93,15 @@ int proc_spawn_image(const void *image, size_t size, const char *const *argv, co
 
 /* Ends the calling task (and, for exit_group, every task of its process). */
 NORETURN void task_exit(int code, bool group);
+/* Sending signals (Linux numbers, 1..64). They return 0 or -errno
+ * (-ESRCH when nothing matched). Permission checks are the caller's. */
+int signal_send_process(struct process *p, int sig);
+int signal_send_pgrp(int pgid, int sig);
+int signal_send_task(struct task *t, int sig);
+/* True if the calling task has a signal it should act on now: blocking
+ * calls return -EINTR (or restart) when it is. */
+bool current_signal_pending(void);
+
 /* Terminates the whole process because of a signal. */
 NORETURN void proc_exit_signal(int sig, bool core);
 

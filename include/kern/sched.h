@@ -63,6 +63,11 @@ void thread_yield(void);
 /* Moves the calling thread to `cpu` (and pins it there, CPU_ANY unpins). */
 void thread_set_affinity(int cpu);
 void thread_sleep_ns(ktime_t ns);
+/* Sleeps unless interrupted by a signal; returns 0 or -EINTR. */
+int thread_sleep_interruptible(ktime_t ns);
+/* Whether `t` has a signal pending that should end an interruptible wait
+ * (provided by the process layer; false for pure kernel threads). */
+bool thread_interrupted(struct thread *t);
 
 /* For the blocking primitives: block the current thread, which the caller
  * has already queued somewhere a waker will find it. `lock` (held, with

@@ -17,6 +17,9 @@ void waitqueue_init(struct waitqueue *wq);
 void waitqueue_wait(struct waitqueue *wq, bool (*cond)(void *), void *arg);
 /* The same with a timeout; returns false if it timed out. */
 bool waitqueue_wait_timeout(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns);
+/* Like waitqueue_wait_timeout (ns 0 = no timeout), but a pending signal
+ * ends the wait: returns 0 when cond held, -EINTR, or -ETIMEDOUT. */
+int waitqueue_wait_interruptible(struct waitqueue *wq, bool (*cond)(void *), void *arg, ktime_t ns);
 void waitqueue_wake_one(struct waitqueue *wq);
 void waitqueue_wake_all(struct waitqueue *wq);
 
