@@ -31,6 +31,12 @@ static inline enum x86_decode_status x86_fetch8(struct x86_decoder *d, uint8_t *
 	return X86_DECODE_OK;
 }
 
+/* Consumes the prefixes; returns with the first opcode byte in *opcode. */
+enum x86_decode_status x86_decode_prefixes(struct x86_decoder *d, uint8_t *opcode);
+
+/* Sets insn->op_size and insn->addr_size from the mode and the prefixes. */
+void x86_set_sizes(struct x86_decoder *d);
+
 /* Reads a little-endian value of `size` bytes, sign-extended to 64 bits. */
 enum x86_decode_status x86_fetch_signed(struct x86_decoder *d, unsigned size, int64_t *out);
 
