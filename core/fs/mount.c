@@ -209,7 +209,7 @@ int vfs_umount(const struct vfs_ctx *ctx, struct inode *dir, const char *path)
 	err = vfs_lookup(ctx, dir, path, LOOKUP_FOLLOW, &ip);
 	if (err)
 		return err;
-	if (ip->sb->mount && !ip->sb->mount->mountpoint) {
+	if (ip == ip->sb->root && ip->sb->mount && !ip->sb->mount->mountpoint) {
 		inode_put(ip);
 		return -EBUSY; /* "/" stays; rootfs_teardown() removes it */
 	}
