@@ -4,7 +4,7 @@
 #include "emulate_internal.h"
 
 int x86_linear_address_offset(const struct x86_instr *insn, unsigned mem_index, const struct x86_regs *regs,
-			      int64_t extra, uint64_t *linear)
+                              int64_t extra, uint64_t *linear)
 {
 	const struct x86_mem *m = &insn->mem[mem_index];
 	uint64_t ea = (uint64_t)m->disp + (uint64_t)extra, lin;
@@ -29,8 +29,7 @@ int x86_linear_address_offset(const struct x86_instr *insn, unsigned mem_index, 
 	return 0;
 }
 
-int x86_linear_address(const struct x86_instr *insn, unsigned mem_index, const struct x86_regs *regs,
-		       uint64_t *linear)
+int x86_linear_address(const struct x86_instr *insn, unsigned mem_index, const struct x86_regs *regs, uint64_t *linear)
 {
 	return x86_linear_address_offset(insn, mem_index, regs, 0, linear);
 }

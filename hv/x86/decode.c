@@ -11,7 +11,7 @@ static enum x86_decode_status fetch_modrm(struct x86_decoder *d, uint8_t *modrm)
 
 /* r/m and reg operands; rm_first gives Intel order "op r/m, reg". */
 static enum x86_decode_status form_rm_reg(struct x86_decoder *d, uint8_t modrm, unsigned rm_size, unsigned reg_size,
-					  bool rm_first)
+                                          bool rm_first)
 {
 	struct x86_instr *insn = d->insn;
 	struct x86_operand *rm = &insn->op[rm_first ? 0 : 1];
@@ -54,8 +54,8 @@ static enum x86_decode_status form_moffs(struct x86_decoder *d, uint8_t opcode)
 	struct x86_instr *insn = d->insn;
 	unsigned size = (opcode & 1) ? insn->op_size : 1;
 	bool to_mem = opcode & 2;
-	struct x86_mem m = {.seg = X86_SEG_DS, .base = X86_REG_NONE, .index = X86_REG_NONE, .scale = 1,
-			    .addr_size = insn->addr_size};
+	struct x86_mem m = {
+	    .seg = X86_SEG_DS, .base = X86_REG_NONE, .index = X86_REG_NONE, .scale = 1, .addr_size = insn->addr_size};
 	struct x86_operand *mem = &insn->op[to_mem ? 0 : 1];
 	int64_t off;
 	enum x86_decode_status st = x86_fetch_signed(d, insn->addr_size, &off);
@@ -79,8 +79,8 @@ static void form_string(struct x86_decoder *d, uint8_t opcode)
 {
 	struct x86_instr *insn = d->insn;
 	unsigned size = (opcode & 1) ? insn->op_size : 1;
-	struct x86_mem dst = {.seg = X86_SEG_ES, .base = X86_RDI, .index = X86_REG_NONE, .scale = 1,
-			      .addr_size = insn->addr_size};
+	struct x86_mem dst = {
+	    .seg = X86_SEG_ES, .base = X86_RDI, .index = X86_REG_NONE, .scale = 1, .addr_size = insn->addr_size};
 	struct x86_mem src = dst;
 
 	insn->cls = opcode < 0xaa ? X86_INSN_MOVS : X86_INSN_STOS;
@@ -241,7 +241,8 @@ static bool lock_allowed(const struct x86_instr *insn)
 
 enum x86_decode_status x86_decode(const uint8_t *bytes, size_t avail, enum x86_cpu_mode mode, struct x86_instr *insn)
 {
-	struct x86_decoder d = {.bytes = bytes, .avail = avail, .mode = mode, .seg_prefix = X86_SEG_COUNT, .insn = insn};
+	struct x86_decoder d = {
+	    .bytes = bytes, .avail = avail, .mode = mode, .seg_prefix = X86_SEG_COUNT, .insn = insn};
 	uint8_t opcode;
 	enum x86_decode_status st;
 

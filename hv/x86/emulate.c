@@ -37,7 +37,7 @@ struct operand_ref {
 };
 
 static int resolve(const struct x86_instr *insn, const struct x86_regs *regs, unsigned i, int64_t extra,
-		   struct operand_ref *ref)
+                   struct operand_ref *ref)
 {
 	ref->op = &insn->op[i];
 	ref->linear = 0;
@@ -47,7 +47,7 @@ static int resolve(const struct x86_instr *insn, const struct x86_regs *regs, un
 }
 
 static int load(const struct x86_instr *insn, const struct x86_regs *regs, const struct x86_mem_ops *ops,
-		const struct operand_ref *ref, uint64_t *value)
+                const struct operand_ref *ref, uint64_t *value)
 {
 	const struct x86_operand *op = ref->op;
 	int err;
@@ -63,8 +63,8 @@ static int load(const struct x86_instr *insn, const struct x86_regs *regs, const
 	}
 }
 
-static int store(struct x86_regs *regs, const struct x86_mem_ops *ops, const struct operand_ref *ref,
-		 unsigned size, uint64_t value)
+static int store(struct x86_regs *regs, const struct x86_mem_ops *ops, const struct operand_ref *ref, unsigned size,
+                 uint64_t value)
 {
 	const struct x86_operand *op = ref->op;
 
@@ -157,8 +157,7 @@ static int emulate_one(const struct x86_instr *insn, struct x86_regs *regs, cons
 	}
 }
 
-int x86_emulate(const struct x86_instr *insn, struct x86_regs *regs, const struct x86_mem_ops *ops,
-		unsigned max_rep)
+int x86_emulate(const struct x86_instr *insn, struct x86_regs *regs, const struct x86_mem_ops *ops, unsigned max_rep)
 {
 	struct x86_regs next;
 	int err;

@@ -14,8 +14,7 @@ static bool even_parity(uint64_t v)
 	return !__builtin_parity((unsigned)(v & 0xff));
 }
 
-uint64_t x86_alu(enum x86_insn_class cls, unsigned size, uint64_t a, uint64_t b, uint64_t rflags,
-		 uint64_t *result)
+uint64_t x86_alu(enum x86_insn_class cls, unsigned size, uint64_t a, uint64_t b, uint64_t rflags, uint64_t *result)
 {
 	uint64_t m = size_mask(size), msb = 1ull << (8 * size - 1);
 	uint64_t carry_in = rflags & X86_FLAG_CF ? 1 : 0;
@@ -48,9 +47,18 @@ uint64_t x86_alu(enum x86_insn_class cls, unsigned size, uint64_t a, uint64_t b,
 			flags |= X86_FLAG_OF;
 		break;
 	case X86_INSN_AND:
-	case X86_INSN_TEST: r = a & b; arith = false; break;
-	case X86_INSN_OR: r = a | b; arith = false; break;
-	case X86_INSN_XOR: r = a ^ b; arith = false; break;
+	case X86_INSN_TEST:
+		r = a & b;
+		arith = false;
+		break;
+	case X86_INSN_OR:
+		r = a | b;
+		arith = false;
+		break;
+	case X86_INSN_XOR:
+		r = a ^ b;
+		arith = false;
+		break;
 	default: return rflags; /* not an ALU class: nothing changes */
 	}
 	/* AF is the carry out of bit 3; the logic operations clear it (the SDM

@@ -52,8 +52,8 @@ unsigned x86_add_mem(struct x86_decoder *d, const struct x86_mem *mem)
 static enum x86_decode_status decode_mem16(struct x86_decoder *d, unsigned mod, unsigned rm, struct x86_mem *m)
 {
 	static const uint8_t base16[8] = {X86_RBX, X86_RBX, X86_RBP, X86_RBP, X86_RSI, X86_RDI, X86_RBP, X86_RBX};
-	static const uint8_t index16[8] = {X86_RSI, X86_RDI, X86_RSI, X86_RDI,
-					   X86_REG_NONE, X86_REG_NONE, X86_REG_NONE, X86_REG_NONE};
+	static const uint8_t index16[8] = {X86_RSI,      X86_RDI,      X86_RSI,      X86_RDI,
+	                                   X86_REG_NONE, X86_REG_NONE, X86_REG_NONE, X86_REG_NONE};
 	int64_t disp = 0;
 	enum x86_decode_status st = X86_DECODE_OK;
 

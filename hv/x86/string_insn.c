@@ -33,7 +33,7 @@ static int string_step(const struct x86_instr *insn, struct x86_regs *regs, cons
 }
 
 int x86_emulate_string(const struct x86_instr *insn, struct x86_regs *regs, const struct x86_mem_ops *ops,
-		       unsigned max_rep)
+                       unsigned max_rep)
 {
 	unsigned asz = insn->addr_size;
 	int err;

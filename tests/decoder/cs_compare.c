@@ -17,11 +17,9 @@ struct cs_oracle {
 };
 
 const char *const cs_quirk_names[CS_QUIRK_COUNT] = {
-	[CS_QUIRK_LOCK] = "lock-on-non-lockable",
-	[CS_QUIRK_LONG] = "over-15-bytes",
-	[CS_QUIRK_SEG64] = "long-mode-ignored-segment",
-	[CS_QUIRK_MOVSXD] = "movsxd-without-rex-w",
-	[CS_QUIRK_OPSIZE_REP] = "66-with-f2-f3-size",
+    [CS_QUIRK_LOCK] = "lock-on-non-lockable",       [CS_QUIRK_LONG] = "over-15-bytes",
+    [CS_QUIRK_SEG64] = "long-mode-ignored-segment", [CS_QUIRK_MOVSXD] = "movsxd-without-rex-w",
+    [CS_QUIRK_OPSIZE_REP] = "66-with-f2-f3-size",
 };
 
 enum cs_quirk cs_last_quirk(const struct cs_oracle *o)
@@ -82,23 +80,23 @@ struct gpr_name {
 };
 
 static const struct gpr_name gpr_names[] = {
-	{X86_REG_AL, 0, 1, 0},    {X86_REG_CL, 1, 1, 0},    {X86_REG_DL, 2, 1, 0},    {X86_REG_BL, 3, 1, 0},
-	{X86_REG_AH, 0, 1, 1},    {X86_REG_CH, 1, 1, 1},    {X86_REG_DH, 2, 1, 1},    {X86_REG_BH, 3, 1, 1},
-	{X86_REG_SPL, 4, 1, 0},   {X86_REG_BPL, 5, 1, 0},   {X86_REG_SIL, 6, 1, 0},   {X86_REG_DIL, 7, 1, 0},
-	{X86_REG_R8B, 8, 1, 0},   {X86_REG_R9B, 9, 1, 0},   {X86_REG_R10B, 10, 1, 0}, {X86_REG_R11B, 11, 1, 0},
-	{X86_REG_R12B, 12, 1, 0}, {X86_REG_R13B, 13, 1, 0}, {X86_REG_R14B, 14, 1, 0}, {X86_REG_R15B, 15, 1, 0},
-	{X86_REG_AX, 0, 2, 0},    {X86_REG_CX, 1, 2, 0},    {X86_REG_DX, 2, 2, 0},    {X86_REG_BX, 3, 2, 0},
-	{X86_REG_SP, 4, 2, 0},    {X86_REG_BP, 5, 2, 0},    {X86_REG_SI, 6, 2, 0},    {X86_REG_DI, 7, 2, 0},
-	{X86_REG_R8W, 8, 2, 0},   {X86_REG_R9W, 9, 2, 0},   {X86_REG_R10W, 10, 2, 0}, {X86_REG_R11W, 11, 2, 0},
-	{X86_REG_R12W, 12, 2, 0}, {X86_REG_R13W, 13, 2, 0}, {X86_REG_R14W, 14, 2, 0}, {X86_REG_R15W, 15, 2, 0},
-	{X86_REG_EAX, 0, 4, 0},   {X86_REG_ECX, 1, 4, 0},   {X86_REG_EDX, 2, 4, 0},   {X86_REG_EBX, 3, 4, 0},
-	{X86_REG_ESP, 4, 4, 0},   {X86_REG_EBP, 5, 4, 0},   {X86_REG_ESI, 6, 4, 0},   {X86_REG_EDI, 7, 4, 0},
-	{X86_REG_R8D, 8, 4, 0},   {X86_REG_R9D, 9, 4, 0},   {X86_REG_R10D, 10, 4, 0}, {X86_REG_R11D, 11, 4, 0},
-	{X86_REG_R12D, 12, 4, 0}, {X86_REG_R13D, 13, 4, 0}, {X86_REG_R14D, 14, 4, 0}, {X86_REG_R15D, 15, 4, 0},
-	{X86_REG_RAX, 0, 8, 0},   {X86_REG_RCX, 1, 8, 0},   {X86_REG_RDX, 2, 8, 0},   {X86_REG_RBX, 3, 8, 0},
-	{X86_REG_RSP, 4, 8, 0},   {X86_REG_RBP, 5, 8, 0},   {X86_REG_RSI, 6, 8, 0},   {X86_REG_RDI, 7, 8, 0},
-	{X86_REG_R8, 8, 8, 0},    {X86_REG_R9, 9, 8, 0},    {X86_REG_R10, 10, 8, 0},  {X86_REG_R11, 11, 8, 0},
-	{X86_REG_R12, 12, 8, 0},  {X86_REG_R13, 13, 8, 0},  {X86_REG_R14, 14, 8, 0},  {X86_REG_R15, 15, 8, 0},
+    {X86_REG_AL, 0, 1, 0},    {X86_REG_CL, 1, 1, 0},    {X86_REG_DL, 2, 1, 0},    {X86_REG_BL, 3, 1, 0},
+    {X86_REG_AH, 0, 1, 1},    {X86_REG_CH, 1, 1, 1},    {X86_REG_DH, 2, 1, 1},    {X86_REG_BH, 3, 1, 1},
+    {X86_REG_SPL, 4, 1, 0},   {X86_REG_BPL, 5, 1, 0},   {X86_REG_SIL, 6, 1, 0},   {X86_REG_DIL, 7, 1, 0},
+    {X86_REG_R8B, 8, 1, 0},   {X86_REG_R9B, 9, 1, 0},   {X86_REG_R10B, 10, 1, 0}, {X86_REG_R11B, 11, 1, 0},
+    {X86_REG_R12B, 12, 1, 0}, {X86_REG_R13B, 13, 1, 0}, {X86_REG_R14B, 14, 1, 0}, {X86_REG_R15B, 15, 1, 0},
+    {X86_REG_AX, 0, 2, 0},    {X86_REG_CX, 1, 2, 0},    {X86_REG_DX, 2, 2, 0},    {X86_REG_BX, 3, 2, 0},
+    {X86_REG_SP, 4, 2, 0},    {X86_REG_BP, 5, 2, 0},    {X86_REG_SI, 6, 2, 0},    {X86_REG_DI, 7, 2, 0},
+    {X86_REG_R8W, 8, 2, 0},   {X86_REG_R9W, 9, 2, 0},   {X86_REG_R10W, 10, 2, 0}, {X86_REG_R11W, 11, 2, 0},
+    {X86_REG_R12W, 12, 2, 0}, {X86_REG_R13W, 13, 2, 0}, {X86_REG_R14W, 14, 2, 0}, {X86_REG_R15W, 15, 2, 0},
+    {X86_REG_EAX, 0, 4, 0},   {X86_REG_ECX, 1, 4, 0},   {X86_REG_EDX, 2, 4, 0},   {X86_REG_EBX, 3, 4, 0},
+    {X86_REG_ESP, 4, 4, 0},   {X86_REG_EBP, 5, 4, 0},   {X86_REG_ESI, 6, 4, 0},   {X86_REG_EDI, 7, 4, 0},
+    {X86_REG_R8D, 8, 4, 0},   {X86_REG_R9D, 9, 4, 0},   {X86_REG_R10D, 10, 4, 0}, {X86_REG_R11D, 11, 4, 0},
+    {X86_REG_R12D, 12, 4, 0}, {X86_REG_R13D, 13, 4, 0}, {X86_REG_R14D, 14, 4, 0}, {X86_REG_R15D, 15, 4, 0},
+    {X86_REG_RAX, 0, 8, 0},   {X86_REG_RCX, 1, 8, 0},   {X86_REG_RDX, 2, 8, 0},   {X86_REG_RBX, 3, 8, 0},
+    {X86_REG_RSP, 4, 8, 0},   {X86_REG_RBP, 5, 8, 0},   {X86_REG_RSI, 6, 8, 0},   {X86_REG_RDI, 7, 8, 0},
+    {X86_REG_R8, 8, 8, 0},    {X86_REG_R9, 9, 8, 0},    {X86_REG_R10, 10, 8, 0},  {X86_REG_R11, 11, 8, 0},
+    {X86_REG_R12, 12, 8, 0},  {X86_REG_R13, 13, 8, 0},  {X86_REG_R14, 14, 8, 0},  {X86_REG_R15, 15, 8, 0},
 };
 
 /* Our register (number, size, high byte) as capstone names it. */
@@ -113,7 +111,7 @@ static x86_reg cs_gpr(unsigned num, unsigned size, bool high8)
 static x86_reg cs_seg(unsigned seg)
 {
 	static const x86_reg segs[X86_SEG_COUNT] = {X86_REG_ES, X86_REG_CS, X86_REG_SS,
-						    X86_REG_DS, X86_REG_FS, X86_REG_GS};
+	                                            X86_REG_DS, X86_REG_FS, X86_REG_GS};
 	return segs[seg];
 }
 
@@ -213,7 +211,7 @@ static uint64_t size_mask(unsigned size)
 /* --- operand comparison --------------------------------------------------- */
 
 static bool same_mem(const struct x86_instr *in, const struct x86_mem *m, const x86_op_mem *c, enum x86_cpu_mode mode,
-		     unsigned *quirks, char *why, size_t len)
+                     unsigned *quirks, char *why, size_t len)
 {
 	x86_reg base = X86_REG_INVALID, index = X86_REG_INVALID;
 	x86_reg seg = m->seg_override ? cs_seg(m->seg) : X86_REG_INVALID;
@@ -227,8 +225,8 @@ static bool same_mem(const struct x86_instr *in, const struct x86_mem *m, const 
 		index = cs_gpr(m->index, m->addr_size, false);
 	/* Long mode ignores es/cs/ss/ds prefixes (an earlier fs/gs stays in
 	 * force, checked on the CPU); capstone shows the last one. */
-	if (mode == X86_MODE_64 && (cseg == X86_REG_ES || cseg == X86_REG_CS || cseg == X86_REG_SS ||
-				    cseg == X86_REG_DS)) {
+	if (mode == X86_MODE_64 &&
+	    (cseg == X86_REG_ES || cseg == X86_REG_CS || cseg == X86_REG_SS || cseg == X86_REG_DS)) {
 		if (seg != X86_REG_INVALID && !(in->cls == X86_INSN_MOVS || in->cls == X86_INSN_STOS))
 			*quirks |= 1u << CS_QUIRK_SEG64;
 		cseg = seg;
@@ -243,8 +241,8 @@ static bool same_mem(const struct x86_instr *in, const struct x86_mem *m, const 
 			cseg = X86_REG_INVALID;
 	}
 	if (c->base != base || c->index != index || seg != cseg) {
-		say(why, len, "memory base/index/segment differ: ours %u/%u/%d cs %u/%u/%u", base, index, seg,
-		    c->base, c->index, cseg);
+		say(why, len, "memory base/index/segment differ: ours %u/%u/%d cs %u/%u/%u", base, index, seg, c->base,
+		    c->index, cseg);
 		return false;
 	}
 	if (index != X86_REG_INVALID && (unsigned)c->scale != m->scale) {
@@ -281,12 +279,12 @@ static bool opsize_rep_quirk(const struct x86_instr *in, enum x86_cpu_mode mode,
 {
 	unsigned plain = mode == X86_MODE_16 ? 2 : 4, toggled = mode == X86_MODE_16 ? 4 : 2;
 
-	return (in->prefixes & X86_PFX_OPSIZE) && (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE)) &&
-	       cs_size == plain && our_size == toggled;
+	return (in->prefixes & X86_PFX_OPSIZE) && (in->prefixes & (X86_PFX_REP | X86_PFX_REPNE)) && cs_size == plain &&
+	       our_size == toggled;
 }
 
 static bool same_operand(const struct x86_instr *in, unsigned i, const cs_x86_op *c, enum x86_cpu_mode mode,
-			 unsigned *quirks, char *why, size_t len)
+                         unsigned *quirks, char *why, size_t len)
 {
 	const struct x86_operand *o = &in->op[i];
 
@@ -339,7 +337,7 @@ static bool same_operand(const struct x86_instr *in, unsigned i, const cs_x86_op
 }
 
 static enum cs_verdict compare_accepted(struct cs_oracle *o, const struct x86_instr *in, const cs_insn *ci,
-					enum x86_cpu_mode mode, char *why, size_t len)
+                                        enum x86_cpu_mode mode, char *why, size_t len)
 {
 	const cs_x86 *x = &ci->detail->x86;
 	unsigned quirks = 0;
@@ -375,7 +373,7 @@ static enum cs_verdict compare_accepted(struct cs_oracle *o, const struct x86_in
 }
 
 enum cs_verdict cs_compare(struct cs_oracle *o, const uint8_t *bytes, size_t n, enum x86_cpu_mode mode, char *why,
-			   size_t why_len)
+                           size_t why_len)
 {
 	struct x86_instr in;
 	enum x86_decode_status st = x86_decode(bytes, n, mode, &in);

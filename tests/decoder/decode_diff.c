@@ -46,7 +46,8 @@ int main(int argc, char **argv)
 		}
 		if ((v == CS_DISAGREE && shown++ < show) || (v == CS_CAPSTONE_KNOWN && lax_shown++ < 6)) {
 			cs_hex(buf, n, hex, sizeof(hex));
-			printf("%s %d-bit [%s]: %s\n", v == CS_DISAGREE ? "DISAGREE" : "capstone-known", mode, hex, why);
+			printf("%s %d-bit [%s]: %s\n", v == CS_DISAGREE ? "DISAGREE" : "capstone-known", mode, hex,
+			       why);
 		}
 	}
 	printf("decode_diff: seed %#llx, %lu inputs: %lu agree-accept (16/32/64-bit %lu/%lu/%lu), %lu agree-reject, "

@@ -45,15 +45,15 @@ static int mem_write(void *ctx, uint64_t linear, unsigned size, uint64_t value)
 static const struct x86_mem_ops ops = {.read = mem_read, .write = mem_write};
 static int failures, checks;
 
-#define CHECK(cond, ...)                                                                                           \
-	do {                                                                                                       \
-		checks++;                                                                                          \
-		if (!(cond)) {                                                                                     \
-			failures++;                                                                                \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                \
-			printf(__VA_ARGS__);                                                                       \
-			printf("\n");                                                                              \
-		}                                                                                                  \
+#define CHECK(cond, ...)                                                                                               \
+	do {                                                                                                           \
+		checks++;                                                                                              \
+		if (!(cond)) {                                                                                         \
+			failures++;                                                                                    \
+			printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                    \
+			printf(__VA_ARGS__);                                                                           \
+			printf("\n");                                                                                  \
+		}                                                                                                      \
 	} while (0)
 
 /* Decodes and runs `bytes` in regs->mode; returns the emulator's result. */
@@ -157,7 +157,7 @@ static void mode64(void)
 
 	/* A REX followed by a legacy prefix is ignored. */
 	CHECK(x86_decode((const uint8_t *)"\x48\x66\x8b\x00", 4, X86_MODE_64, &in) == X86_DECODE_OK &&
-		      in.op_size == 2 && in.rex == 0,
+	          in.op_size == 2 && in.rex == 0,
 	      "48 66 8b 00 is a 16-bit mov");
 	/* fs/gs bases apply; es/cs/ss/ds prefixes do not override them. */
 	r.gpr[X86_RAX] = 0x10;

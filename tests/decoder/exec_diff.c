@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DATA_SIZE 8192
+#define DATA_SIZE     8192
 #define TARGET_MARGIN 1024 /* targets stay this far from the buffer's ends */
 
 static struct native_runner runner;
@@ -23,7 +23,7 @@ static unsigned long emu_out_of_bounds;
 enum skip_reason { SKIP_FS, SKIP_BT_OVERLAP, SKIP_AIM, SKIP_LANDED, SKIP_COUNT };
 static unsigned long skips[SKIP_COUNT];
 static const char *const skip_names[SKIP_COUNT] = {"fs-segment", "bt-offset-is-address-reg", "no-register-to-aim",
-						   "landed-outside"};
+                                                   "landed-outside"};
 
 static uint64_t size_mask(unsigned size)
 {
@@ -66,8 +66,8 @@ static uint64_t random_reg(struct corpus_rng *rng)
 	uint64_t v = corpus_rand(rng);
 
 	switch (v % 4) {
-	case 0: return v >> 56; /* small */
-	case 1: return (uint64_t)-(int64_t)(v >> 58); /* small negative */
+	case 0: return v >> 56;                         /* small */
+	case 1: return (uint64_t) - (int64_t)(v >> 58); /* small negative */
 	default: return corpus_rand(rng);
 	}
 }
@@ -82,9 +82,9 @@ static bool uses_reg(const struct x86_mem *m, unsigned reg)
 static bool patch_disp(uint8_t *bytes, const struct x86_instr *in, const struct x86_mem *m, uint64_t delta)
 {
 	unsigned dsize = m->base == X86_REG_NONE && m->index == X86_REG_NONE && !m->rip_relative &&
-					 in->opcode >= 0xa0 && in->opcode <= 0xa3 && !in->two_byte
-				 ? m->addr_size
-				 : 4;
+	                         in->opcode >= 0xa0 && in->opcode <= 0xa3 && !in->two_byte
+	                     ? m->addr_size
+	                     : 4;
 	uint64_t old = (uint64_t)m->disp & size_mask(dsize), now = (old + delta) & size_mask(dsize);
 
 	/* The caller re-decodes and checks where the operand landed. */
@@ -114,8 +114,8 @@ static uint64_t raw_linear(const struct x86_instr *in, const struct x86_mem *m, 
 
 /* Moves memory operand `mi` onto `target` by adjusting its base, index,
  * the gs base or the displacement. Returns false if that is not possible. */
-static bool aim_operand(uint8_t *bytes, const struct x86_instr *in, unsigned mi, struct x86_regs *regs,
-			uint64_t target, unsigned protected_reg)
+static bool aim_operand(uint8_t *bytes, const struct x86_instr *in, unsigned mi, struct x86_regs *regs, uint64_t target,
+                        unsigned protected_reg)
 {
 	const struct x86_mem *m = &in->mem[mi];
 	uint64_t now, amask = size_mask(m->addr_size), delta;
@@ -166,11 +166,11 @@ static bool prepare(struct corpus_rng *rng, uint8_t *bytes, struct x86_instr *in
 			return skips[SKIP_BT_OVERLAP]++, false;
 		regs->gpr[bt_offset_reg] = (uint64_t)((int64_t)(corpus_rand(rng) % 4096) - 2048);
 		if (in->op_size == 2)
-			regs->gpr[bt_offset_reg] = (regs->gpr[bt_offset_reg] & ~0xffffull) |
-						   (uint16_t)(corpus_rand(rng) % 4096 - 2048);
+			regs->gpr[bt_offset_reg] =
+			    (regs->gpr[bt_offset_reg] & ~0xffffull) | (uint16_t)(corpus_rand(rng) % 4096 - 2048);
 		else if (in->op_size == 4)
 			regs->gpr[bt_offset_reg] = (regs->gpr[bt_offset_reg] & ~0xffffffffull) |
-						   (uint32_t)(int32_t)(corpus_rand(rng) % 4096 - 2048);
+			                           (uint32_t)(int32_t)(corpus_rand(rng) % 4096 - 2048);
 	}
 	if (in->cls == X86_INSN_MOVS || in->cls == X86_INSN_STOS) {
 		/* Small counts in the address-size part, random bits above it. */
@@ -289,7 +289,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		bool same = !memcmp(nat.gpr, emu.gpr, sizeof(nat.gpr)) && !memcmp(runner.data, emu_data, DATA_SIZE) &&
-			    emu.rip == regs.rip + in.len;
+		            emu.rip == regs.rip + in.len;
 		uint64_t fmask = X86_FLAGS_STATUS | X86_FLAG_DF, undef = undefined_flags(&in);
 		if (((nat.rflags ^ emu.rflags) & fmask & undef))
 			undefined_differ++;
@@ -321,11 +321,12 @@ int main(int argc, char **argv)
 				printf("  rip advanced by %lld, length %u\n", (long long)(emu.rip - regs.rip), in.len);
 		}
 	}
-	printf("exec_diff: seed %#llx, %lu instructions run natively and emulated: %lu agree (%lu with memory operands), %lu differ "
+	printf("exec_diff: seed %#llx, %lu instructions run natively and emulated: %lu agree (%lu with memory "
+	       "operands), %lu differ "
 	       "(%lu skipped as unplaceable, %lu emulator accesses out of bounds); %lu lock-#UD checks, %lu not #UD; "
 	       "undefined flags differed in %lu\n",
-	       (unsigned long long)seed, ran, agree, with_memory, differ, skipped, emu_out_of_bounds, ud_checked, ud_wrong,
-	       undefined_differ);
+	       (unsigned long long)seed, ran, agree, with_memory, differ, skipped, emu_out_of_bounds, ud_checked,
+	       ud_wrong, undefined_differ);
 	printf("  skipped:");
 	for (unsigned i = 0; i < SKIP_COUNT; i++)
 		printf(" %s=%lu", skip_names[i], skips[i]);

@@ -46,7 +46,7 @@ int native_runner_init(struct native_runner *r, size_t data_size)
 	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
 	struct sigaction sa = {.sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER};
 	void *m = mmap(NULL, 4096 + data_size, PROT_READ | PROT_WRITE | PROT_EXEC,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 
 	if (m == MAP_FAILED)
 		return -1;
@@ -63,35 +63,34 @@ int native_runner_init(struct native_runner *r, size_t data_size)
 
 	uint8_t *p = r->page;
 	static const uint8_t save_callee[] = {0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57};
-	static const uint8_t load_regs[] = {0x58, 0x59, 0x5a, 0x5b, 0x5d, 0x5e, 0x5f, 0x41, 0x58, 0x41, 0x59,
-					    0x41, 0x5a, 0x41, 0x5b, 0x41, 0x5c, 0x41, 0x5d, 0x41, 0x5e, 0x41,
-					    0x5f, 0x9d, 0x5c};
+	static const uint8_t load_regs[] = {0x58, 0x59, 0x5a, 0x5b, 0x5d, 0x5e, 0x5f, 0x41, 0x58,
+	                                    0x41, 0x59, 0x41, 0x5a, 0x41, 0x5b, 0x41, 0x5c, 0x41,
+	                                    0x5d, 0x41, 0x5e, 0x41, 0x5f, 0x9d, 0x5c};
 	p = emit(p, save_callee, sizeof(save_callee));
-	p = emit_movabs(p, 0x48, 0xb8, &host_rsp);              /* mov rax, &host_rsp */
-	p = emit(p, (const uint8_t[]){0x48, 0x89, 0x20}, 3);     /* mov [rax], rsp */
-	p = emit_movabs(p, 0x48, 0xbc, in_regs);                 /* mov rsp, in_regs */
-	p = emit(p, load_regs, sizeof(load_regs));               /* pop ...; popfq; pop rsp */
+	p = emit_movabs(p, 0x48, 0xb8, &host_rsp);           /* mov rax, &host_rsp */
+	p = emit(p, (const uint8_t[]){0x48, 0x89, 0x20}, 3); /* mov [rax], rsp */
+	p = emit_movabs(p, 0x48, 0xbc, in_regs);             /* mov rsp, in_regs */
+	p = emit(p, load_regs, sizeof(load_regs));           /* pop ...; popfq; pop rsp */
 	r->insn_addr = p;
 	return 0;
 }
 
 int native_run(struct native_runner *r, const uint8_t *bytes, size_t len, struct native_state *st)
 {
-	static const uint8_t store_regs[] = {0x9c, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x41, 0x54, 0x41, 0x53,
-					     0x41, 0x52, 0x41, 0x51, 0x41, 0x50, 0x57, 0x56, 0x55, 0x53, 0x52,
-					     0x51};
+	static const uint8_t store_regs[] = {0x9c, 0x41, 0x57, 0x41, 0x56, 0x41, 0x55, 0x41, 0x54, 0x41, 0x53, 0x41,
+	                                     0x52, 0x41, 0x51, 0x41, 0x50, 0x57, 0x56, 0x55, 0x53, 0x52, 0x51};
 	static const uint8_t restore_callee[] = {0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3};
 	uint8_t *p = emit(r->insn_addr, bytes, len);
 	static const int pop_order[15] = {0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-	p = emit_movabs(p, 0x48, 0xa3, &out_rax);                /* mov [out_rax], rax */
-	p = emit(p, (const uint8_t[]){0x48, 0x89, 0xe0}, 3);     /* mov rax, rsp */
-	p = emit_movabs(p, 0x48, 0xa3, &out_rsp);                /* mov [out_rsp], rax */
-	p = emit_movabs(p, 0x48, 0xbc, &out_regs[16]);           /* mov rsp, &out_regs[16] */
-	p = emit(p, store_regs, sizeof(store_regs));             /* pushfq; push r15 .. rcx */
-	*p++ = 0xfc;                                             /* cld, as the C ABI wants */
-	p = emit_movabs(p, 0x48, 0xb8, &host_rsp);               /* mov rax, &host_rsp */
-	p = emit(p, (const uint8_t[]){0x48, 0x8b, 0x20}, 3);     /* mov rsp, [rax] */
+	p = emit_movabs(p, 0x48, 0xa3, &out_rax);            /* mov [out_rax], rax */
+	p = emit(p, (const uint8_t[]){0x48, 0x89, 0xe0}, 3); /* mov rax, rsp */
+	p = emit_movabs(p, 0x48, 0xa3, &out_rsp);            /* mov [out_rsp], rax */
+	p = emit_movabs(p, 0x48, 0xbc, &out_regs[16]);       /* mov rsp, &out_regs[16] */
+	p = emit(p, store_regs, sizeof(store_regs));         /* pushfq; push r15 .. rcx */
+	*p++ = 0xfc;                                         /* cld, as the C ABI wants */
+	p = emit_movabs(p, 0x48, 0xb8, &host_rsp);           /* mov rax, &host_rsp */
+	p = emit(p, (const uint8_t[]){0x48, 0x8b, 0x20}, 3); /* mov rsp, [rax] */
 	emit(p, restore_callee, sizeof(restore_callee));
 
 	for (int i = 0; i < 15; i++)

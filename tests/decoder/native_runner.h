@@ -14,9 +14,9 @@ struct native_state {
 };
 
 struct native_runner {
-	uint8_t *page;       /* executable page holding the stubs and the instruction */
-	uint8_t *insn_addr;  /* where the instruction under test starts */
-	uint8_t *data;       /* the data buffer memory operands point into */
+	uint8_t *page;      /* executable page holding the stubs and the instruction */
+	uint8_t *insn_addr; /* where the instruction under test starts */
+	uint8_t *data;      /* the data buffer memory operands point into */
 	size_t data_size;
 };
 

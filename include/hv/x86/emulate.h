@@ -10,13 +10,13 @@
 #include <hv/x86/insn.h>
 
 /* RFLAGS bits the emulator reads or writes. */
-#define X86_FLAG_CF (1ull << 0)
-#define X86_FLAG_PF (1ull << 2)
-#define X86_FLAG_AF (1ull << 4)
-#define X86_FLAG_ZF (1ull << 6)
-#define X86_FLAG_SF (1ull << 7)
-#define X86_FLAG_DF (1ull << 10)
-#define X86_FLAG_OF (1ull << 11)
+#define X86_FLAG_CF      (1ull << 0)
+#define X86_FLAG_PF      (1ull << 2)
+#define X86_FLAG_AF      (1ull << 4)
+#define X86_FLAG_ZF      (1ull << 6)
+#define X86_FLAG_SF      (1ull << 7)
+#define X86_FLAG_DF      (1ull << 10)
+#define X86_FLAG_OF      (1ull << 11)
 #define X86_FLAGS_STATUS (X86_FLAG_CF | X86_FLAG_PF | X86_FLAG_AF | X86_FLAG_ZF | X86_FLAG_SF | X86_FLAG_OF)
 
 struct x86_regs {
@@ -52,18 +52,15 @@ struct x86_mem_ops {
  * commits rcx/rsi/rdi, so an error mid-way also leaves a restartable state.
  * For other instructions a failed access leaves registers unchanged (a write
  * the device already took cannot be undone, as on the CPU). */
-int x86_emulate(const struct x86_instr *insn, struct x86_regs *regs, const struct x86_mem_ops *ops,
-		unsigned max_rep);
+int x86_emulate(const struct x86_instr *insn, struct x86_regs *regs, const struct x86_mem_ops *ops, unsigned max_rep);
 
 /* The guest linear address of memory operand `mem_index` of `insn` for the
  * current registers (rip-relative operands need regs->rip at the
  * instruction). Returns 0 or X86_EMU_GP/X86_EMU_SS for a non-canonical one. */
-int x86_linear_address(const struct x86_instr *insn, unsigned mem_index, const struct x86_regs *regs,
-		       uint64_t *linear);
+int x86_linear_address(const struct x86_instr *insn, unsigned mem_index, const struct x86_regs *regs, uint64_t *linear);
 
 /* The status flags of `a op b` computed in `size` bytes, for the ALU classes
  * (add .. cmp, test). *result gets the value (not written for cmp/test). */
-uint64_t x86_alu(enum x86_insn_class cls, unsigned size, uint64_t a, uint64_t b, uint64_t rflags,
-		 uint64_t *result);
+uint64_t x86_alu(enum x86_insn_class cls, unsigned size, uint64_t a, uint64_t b, uint64_t rflags, uint64_t *result);
 
 #endif

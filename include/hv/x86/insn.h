@@ -57,8 +57,22 @@ enum x86_seg { X86_SEG_ES, X86_SEG_CS, X86_SEG_SS, X86_SEG_DS, X86_SEG_FS, X86_S
 
 /* General-purpose registers in their encoding order. */
 enum x86_gpr {
-	X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
-	X86_R8, X86_R9, X86_R10, X86_R11, X86_R12, X86_R13, X86_R14, X86_R15,
+	X86_RAX,
+	X86_RCX,
+	X86_RDX,
+	X86_RBX,
+	X86_RSP,
+	X86_RBP,
+	X86_RSI,
+	X86_RDI,
+	X86_R8,
+	X86_R9,
+	X86_R10,
+	X86_R11,
+	X86_R12,
+	X86_R13,
+	X86_R14,
+	X86_R15,
 	X86_GPR_COUNT,
 	X86_REG_NONE = 0xff,
 };
@@ -88,28 +102,28 @@ struct x86_mem {
 enum x86_operand_kind { X86_OPND_NONE, X86_OPND_REG, X86_OPND_MEM, X86_OPND_IMM };
 
 struct x86_operand {
-	uint8_t kind;  /* enum x86_operand_kind */
-	uint8_t size;  /* bytes: 1, 2, 4 or 8 */
-	uint8_t reg;   /* REG: enum x86_gpr */
-	bool high8;    /* REG: ah, ch, dh or bh (bits 8..15 of reg - 4 encoded as reg) */
-	uint8_t mem;   /* MEM: index into x86_insn.mem */
+	uint8_t kind; /* enum x86_operand_kind */
+	uint8_t size; /* bytes: 1, 2, 4 or 8 */
+	uint8_t reg;  /* REG: enum x86_gpr */
+	bool high8;   /* REG: ah, ch, dh or bh (bits 8..15 of reg - 4 encoded as reg) */
+	uint8_t mem;  /* MEM: index into x86_instr.mem */
 };
 
 struct x86_instr {
 	uint8_t len;
-	uint8_t cls;       /* enum x86_insn_class */
-	uint8_t mode;      /* enum x86_cpu_mode it was decoded for */
-	uint8_t op_size;   /* the operation's size in bytes (the destination's) */
-	uint8_t addr_size; /* 2, 4 or 8 */
-	uint8_t nops;      /* operands used in op[] */
-	uint8_t nmem;      /* memory operands used in mem[] (2 only for movs) */
-	uint8_t rex;       /* the effective REX byte, 0 if none */
-	uint16_t prefixes; /* X86_PFX_* */
-	uint8_t opcode;    /* the last opcode byte (after 0f for two-byte opcodes) */
-	bool two_byte;     /* opcode came after 0f */
+	uint8_t cls;              /* enum x86_insn_class */
+	uint8_t mode;             /* enum x86_cpu_mode it was decoded for */
+	uint8_t op_size;          /* the operation's size in bytes (the destination's) */
+	uint8_t addr_size;        /* 2, 4 or 8 */
+	uint8_t nops;             /* operands used in op[] */
+	uint8_t nmem;             /* memory operands used in mem[] (2 only for movs) */
+	uint8_t rex;              /* the effective REX byte, 0 if none */
+	uint16_t prefixes;        /* X86_PFX_* */
+	uint8_t opcode;           /* the last opcode byte (after 0f for two-byte opcodes) */
+	bool two_byte;            /* opcode came after 0f */
 	struct x86_operand op[2]; /* Intel order: destination first */
 	struct x86_mem mem[2];    /* movs: mem[0] is es:[rdi], mem[1] is seg:[rsi] */
-	uint64_t imm;      /* the immediate, sign-extended to 64 bits */
+	uint64_t imm;             /* the immediate, sign-extended to 64 bits */
 };
 
 /* Decodes the instruction at `bytes` (at most `avail` of them are readable)
