@@ -6,6 +6,7 @@ Suite *buddy_suite(void);
 Suite *heap_suite(void);
 Suite *sched_suite(void);
 Suite *locks_suite(void);
+Suite *cpio_suite(void);
 
 int main(void)
 {
@@ -15,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, heap_suite());
 	srunner_add_suite(sr, sched_suite());
 	srunner_add_suite(sr, locks_suite());
+	srunner_add_suite(sr, cpio_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
