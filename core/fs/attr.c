@@ -233,7 +233,7 @@ static int chown_inode(const struct cred *cred, struct inode *ip, uint32_t uid, 
 }
 
 int vfs_fchownat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, uint32_t uid, uint32_t gid,
-		 int atflags)
+                 int atflags)
 {
 	struct inode *ip;
 	int err;
@@ -304,7 +304,8 @@ int vfs_ftruncate(struct file *f, int64_t length)
 
 static bool valid_time(const struct linux_timespec *ts)
 {
-	return ts->tv_nsec == UTIME_NOW || ts->tv_nsec == UTIME_OMIT || (ts->tv_nsec >= 0 && ts->tv_nsec < NSEC_PER_SEC);
+	return ts->tv_nsec == UTIME_NOW || ts->tv_nsec == UTIME_OMIT ||
+	       (ts->tv_nsec >= 0 && ts->tv_nsec < NSEC_PER_SEC);
 }
 
 static int64_t timespec_to_ns(const struct linux_timespec *ts, int64_t now)
@@ -318,8 +319,8 @@ static int64_t timespec_to_ns(const struct linux_timespec *ts, int64_t now)
 	return ns;
 }
 
-int vfs_utimensat(const struct vfs_ctx *ctx, struct inode *dir, const char *path,
-		  const struct linux_timespec times[2], int atflags)
+int vfs_utimensat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const struct linux_timespec times[2],
+                  int atflags)
 {
 	bool explicit_time = false;
 	struct inode *ip;

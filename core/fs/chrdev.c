@@ -8,7 +8,7 @@
 
 #include "fs_internal.h"
 
-#define CHRDEV_MAX 64
+#define CHRDEV_MAX      64
 #define CHRDEV_NAME_MAX 32
 
 struct chrdev {
@@ -185,21 +185,21 @@ static ssize_t full_write(struct file *f, const void *buf, size_t len, uint64_t 
 }
 
 static const struct file_ops null_fops = {
-	.read = null_read,
-	.write = sink_write,
-	.llseek = vfs_zero_llseek,
+    .read = null_read,
+    .write = sink_write,
+    .llseek = vfs_zero_llseek,
 };
 
 static const struct file_ops zero_fops = {
-	.read = zero_read,
-	.write = sink_write,
-	.llseek = vfs_zero_llseek,
+    .read = zero_read,
+    .write = sink_write,
+    .llseek = vfs_zero_llseek,
 };
 
 static const struct file_ops full_fops = {
-	.read = zero_read,
-	.write = full_write,
-	.llseek = vfs_zero_llseek,
+    .read = zero_read,
+    .write = full_write,
+    .llseek = vfs_zero_llseek,
 };
 
 void chrdev_register_builtins(void)
@@ -209,8 +209,8 @@ void chrdev_register_builtins(void)
 		const char *name;
 		const struct file_ops *fops;
 	} mem_devices[] = {
-		{3, "null", &null_fops}, {5, "zero", &zero_fops},       {7, "full", &full_fops},
-		{8, "random", &urandom_fops}, {9, "urandom", &urandom_fops},
+	    {3, "null", &null_fops},      {5, "zero", &zero_fops},       {7, "full", &full_fops},
+	    {8, "random", &urandom_fops}, {9, "urandom", &urandom_fops},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(mem_devices); i++)

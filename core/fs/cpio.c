@@ -19,7 +19,7 @@ struct cpio_entry {
 	bool crc;
 	const char *name; /* NUL-terminated inside the buffer */
 	const uint8_t *data;
-	size_t offset;    /* of the header, for messages */
+	size_t offset; /* of the header, for messages */
 };
 
 /* Regular files seen with nlink > 1, to link later names to. */
@@ -72,12 +72,12 @@ static bool parse_hex8(const char *p, uint32_t *out)
  * starts. */
 static int parse_entry(const uint8_t *buf, size_t len, size_t off, struct cpio_entry *e, size_t *next)
 {
-	static const char *const field_names[13] = {"ino",	"mode",	     "uid",	  "gid",      "nlink",
-						    "mtime",	"filesize",  "devmajor",  "devminor", "rdevmajor",
-						    "rdevminor", "namesize", "check"};
-	uint32_t *fields[13] = {&e->ino,      &e->mode,	    &e->uid,	   &e->gid,	 &e->nlink,
-				&e->mtime,    &e->filesize, &e->devmajor,  &e->devminor, &e->rdevmajor,
-				&e->rdevminor, &e->namesize, &e->check};
+	static const char *const field_names[13] = {"ino",       "mode",     "uid",      "gid",      "nlink",
+	                                            "mtime",     "filesize", "devmajor", "devminor", "rdevmajor",
+	                                            "rdevminor", "namesize", "check"};
+	uint32_t *fields[13] = {&e->ino,       &e->mode,     &e->uid,      &e->gid,      &e->nlink,
+	                        &e->mtime,     &e->filesize, &e->devmajor, &e->devminor, &e->rdevmajor,
+	                        &e->rdevminor, &e->namesize, &e->check};
 	const char *h = (const char *)buf + off;
 	size_t name_off, data_off, end;
 
@@ -146,7 +146,7 @@ static int verify_checksum(const struct cpio_entry *e)
  * symlinks) and splits off its last component. Returns 1 for the target
  * directory itself ("." or "/"). */
 static int resolve_parent(struct unpack *u, const struct cpio_entry *e, struct inode **dir, const char **last,
-			  size_t *last_len)
+                          size_t *last_len)
 {
 	const char *p = e->name;
 	struct inode *cur = inode_get(u->target);
@@ -189,8 +189,8 @@ static int resolve_parent(struct unpack *u, const struct cpio_entry *e, struct i
 				}
 			}
 			if (err) {
-				pr_err("cpio: offset %zu: \"%s\": %.*s is not an existing directory (error %d)", e->offset,
-				       e->name, (int)clen, comp, err);
+				pr_err("cpio: offset %zu: \"%s\": %.*s is not an existing directory (error %d)",
+				       e->offset, e->name, (int)clen, comp, err);
 				inode_put(cur);
 				return err;
 			}
@@ -270,8 +270,8 @@ static struct hardlink *find_hardlink(struct unpack *u, const struct cpio_entry 
 }
 
 /* Creates (or links) the entry's inode under dir/name; returns a reference. */
-static int create_entry(struct unpack *u, const struct cpio_entry *e, struct inode *dir, const char *name,
-			size_t len, struct inode **out)
+static int create_entry(struct unpack *u, const struct cpio_entry *e, struct inode *dir, const char *name, size_t len,
+                        struct inode **out)
 {
 	uint32_t type = e->mode & S_IFMT;
 	struct hardlink *h = S_ISREG(type) && e->nlink > 1 ? find_hardlink(u, e) : NULL;
@@ -329,8 +329,7 @@ static int check_entry_type(const struct cpio_entry *e)
 	uint32_t type = e->mode & S_IFMT;
 
 	switch (type) {
-	case S_IFREG:
-		return 0;
+	case S_IFREG: return 0;
 	case S_IFLNK:
 		if (e->filesize == 0 || e->filesize >= PATH_MAX || has_nul(e->data, e->filesize)) {
 			pr_err("cpio: offset %zu (%s): bad symlink target", e->offset, e->name);
@@ -353,9 +352,7 @@ static int check_entry_type(const struct cpio_entry *e)
 			return -EINVAL;
 		}
 		return 0;
-	default:
-		pr_err("cpio: offset %zu (%s): unknown file type %o", e->offset, e->name, type);
-		return -EINVAL;
+	default: pr_err("cpio: offset %zu (%s): unknown file type %o", e->offset, e->name, type); return -EINVAL;
 	}
 }
 

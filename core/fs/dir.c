@@ -36,7 +36,7 @@ static void split_free(struct parent_path *pp)
 
 /* Creates the last component: a directory, node or symlink (target). */
 static int create_at(const struct vfs_ctx *ctx, struct inode *dir, const char *path, uint32_t mode, kdev_t dev,
-		     const char *target)
+                     const char *target)
 {
 	struct parent_path *pp;
 	struct inode *ip;
@@ -85,10 +85,8 @@ int vfs_mknodat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, 
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
-	case S_IFSOCK:
-		break;
-	default:
-		return -EINVAL;
+	case S_IFSOCK: break;
+	default: return -EINVAL;
 	}
 	return create_at(ctx, dir, path, mode & (S_IFMT | 07777), dev, NULL);
 }
@@ -102,8 +100,8 @@ int vfs_symlinkat(const struct vfs_ctx *ctx, const char *target, struct inode *d
 	return create_at(ctx, dir, path, S_IFLNK | 0777, 0, target);
 }
 
-int vfs_linkat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir,
-	       const char *npath, int atflags)
+int vfs_linkat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir, const char *npath,
+               int atflags)
 {
 	struct parent_path *pp;
 	struct inode *old, *existing;
@@ -111,9 +109,9 @@ int vfs_linkat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath,
 
 	if (atflags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = vfs_lookup(ctx, odir, opath,
-			 ((atflags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0) | ((atflags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
-			 &old);
+	err = vfs_lookup(
+	    ctx, odir, opath,
+	    ((atflags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0) | ((atflags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &old);
 	if (err)
 		return err;
 	if (S_ISDIR(old->mode)) {
@@ -261,7 +259,7 @@ static int rename_locked(const struct vfs_ctx *ctx, struct parent_path *op, stru
 	err = may_delete(ctx->cred, op->dir, old);
 	if (!err)
 		err = target ? may_delete(ctx->cred, np->dir, target)
-			     : inode_permission(ctx->cred, np->dir, MAY_WRITE | MAY_EXEC);
+		             : inode_permission(ctx->cred, np->dir, MAY_WRITE | MAY_EXEC);
 	if (err)
 		goto out;
 	if (target && isdir && !S_ISDIR(target->mode))
@@ -269,7 +267,7 @@ static int rename_locked(const struct vfs_ctx *ctx, struct parent_path *op, stru
 	else if (target && !isdir && S_ISDIR(target->mode))
 		err = -EISDIR;
 	else if (inode_is_mountpoint(old) || inode_is_fs_root(old) ||
-		 (target && (inode_is_mountpoint(target) || inode_is_fs_root(target))))
+	         (target && (inode_is_mountpoint(target) || inode_is_fs_root(target))))
 		err = -EBUSY;
 	if (err || !isdir)
 		goto do_rename;
@@ -290,7 +288,7 @@ out:
 }
 
 int vfs_renameat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir,
-		 const char *npath, unsigned flags)
+                 const char *npath, unsigned flags)
 {
 	struct parent_path *op, *np;
 	int err;

@@ -8,7 +8,7 @@
 
 #include "fs_internal.h"
 
-#define MAX_RW_COUNT 0x7ffff000UL /* Linux's cap on one read or write */
+#define MAX_RW_COUNT     0x7ffff000UL /* Linux's cap on one read or write */
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
 /* O_PATH files and directories have no operations of their own. */
@@ -60,17 +60,10 @@ static int file_ops_for(struct inode *ip, const struct file_ops **out)
 	switch (ip->mode & S_IFMT) {
 	case S_IFREG:
 	case S_IFDIR:
-	case S_IFLNK:
-		*out = ip->fops;
-		return 0;
-	case S_IFCHR:
-		*out = chrdev_lookup(ip->rdev);
-		return *out ? 0 : -ENXIO;
-	case S_IFIFO:
-		*out = atomic_load_acquire(&fifo_fops);
-		return *out ? 0 : -ENXIO;
-	default:
-		return -ENXIO;
+	case S_IFLNK: *out = ip->fops; return 0;
+	case S_IFCHR: *out = chrdev_lookup(ip->rdev); return *out ? 0 : -ENXIO;
+	case S_IFIFO: *out = atomic_load_acquire(&fifo_fops); return *out ? 0 : -ENXIO;
+	default: return -ENXIO;
 	}
 }
 
@@ -143,7 +136,7 @@ fail:
  * there (even a dangling one: its target is created) unless O_EXCL or
  * O_NOFOLLOW say otherwise. */
 static int open_create(const struct vfs_ctx *ctx, struct inode *dir, const char *path, int flags, uint32_t mode,
-		       struct inode **out, bool *created)
+                       struct inode **out, bool *created)
 {
 	struct parent_path *pp = kmalloc(sizeof(*pp));
 	struct inode *start = dir, *held = NULL, *ip;
@@ -172,7 +165,7 @@ static int open_create(const struct vfs_ctx *ctx, struct inode *dir, const char 
 			err = inode_permission(ctx->cred, pp->dir, MAY_WRITE | MAY_EXEC);
 			if (!err)
 				err = pp->dir->iops->create(pp->dir, pp->name, pp->len, S_IFREG | (mode & 07777), 0,
-							    ctx->cred, &ip);
+				                            ctx->cred, &ip);
 			ns_unlock(pp->dir->sb);
 			if (!err) {
 				*created = true;
@@ -209,7 +202,7 @@ static int open_create(const struct vfs_ctx *ctx, struct inode *dir, const char 
 }
 
 int vfs_openat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, int flags, uint32_t mode,
-	       struct file **out)
+               struct file **out)
 {
 	struct inode *ip;
 	bool created = false;
@@ -226,8 +219,9 @@ int vfs_openat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, i
 		err = open_create(ctx, dir, path, flags, mode, &ip, &created);
 	else
 		err = walk_path(ctx, dir, path,
-				((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
-				&links, &ip);
+		                ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+		                    ((flags & O_DIRECTORY) ? LOOKUP_DIRECTORY : 0),
+		                &links, &ip);
 	if (err)
 		return err;
 	return finish_open(ctx->cred, ip, flags, created, out);

@@ -43,10 +43,10 @@ struct parent_path {
 };
 
 /* `links` counts symlinks followed so far across calls (ELOOP at 40). */
-int walk_path(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned flags,
-	      unsigned *links, struct inode **out);
+int walk_path(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned flags, unsigned *links,
+              struct inode **out);
 int walk_parent(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned *links,
-		struct parent_path *pp);
+                struct parent_path *pp);
 void parent_path_release(struct parent_path *pp);
 /* Looks a name up in dir with dir's ns_lock held (no mount crossing). */
 int lookup_child_locked(struct inode *dir, const char *name, size_t len, struct inode **out);

@@ -20,7 +20,7 @@ static uint32_t next_anon_dev;
 int fs_register(struct fs_type *type)
 {
 	spin_lock(&mount_lock);
-	list_for_each(it, &fs_types) {
+	list_for_each (it, &fs_types) {
 		if (strcmp(list_entry(it, struct fs_type, node)->name, type->name) == 0) {
 			spin_unlock(&mount_lock);
 			return -EEXIST;
@@ -36,7 +36,7 @@ const struct fs_type *fs_find(const char *name)
 	const struct fs_type *found = NULL;
 
 	spin_lock(&mount_lock);
-	list_for_each(it, &fs_types) {
+	list_for_each (it, &fs_types) {
 		struct fs_type *t = list_entry(it, struct fs_type, node);
 		if (strcmp(t->name, name) == 0)
 			found = t;
@@ -136,8 +136,7 @@ int vfs_mount_sb(struct super_block *sb, struct inode *mountpoint)
 	return 0;
 }
 
-int vfs_mount(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const char *fstype,
-	      const void *data)
+int vfs_mount(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const char *fstype, const void *data)
 {
 	struct super_block *sb;
 	struct inode *ip;

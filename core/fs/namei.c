@@ -63,7 +63,7 @@ int read_link_body(struct inode *ip, char **out)
 }
 
 static int walker_start(struct walker *w, const struct vfs_ctx *ctx, struct inode *start, const char *path,
-			unsigned *links)
+                        unsigned *links)
 {
 	w->ctx = ctx;
 	w->links = links;
@@ -250,8 +250,8 @@ static int walk(struct walker *w, unsigned flags, struct parent_path *pp)
 	return 0;
 }
 
-int walk_path(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned flags,
-	      unsigned *links, struct inode **out)
+int walk_path(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned flags, unsigned *links,
+              struct inode **out)
 {
 	struct walker w;
 	int err;
@@ -267,7 +267,7 @@ int walk_path(const struct vfs_ctx *ctx, struct inode *start, const char *path, 
 }
 
 int walk_parent(const struct vfs_ctx *ctx, struct inode *start, const char *path, unsigned *links,
-		struct parent_path *pp)
+                struct parent_path *pp)
 {
 	struct walker w;
 	int err;
@@ -290,8 +290,7 @@ void parent_path_release(struct parent_path *pp)
 	pp->dir = NULL;
 }
 
-int vfs_lookup(const struct vfs_ctx *ctx, struct inode *dir, const char *path, unsigned flags,
-	       struct inode **out)
+int vfs_lookup(const struct vfs_ctx *ctx, struct inode *dir, const char *path, unsigned flags, struct inode **out)
 {
 	unsigned links = 0;
 	int err = path_check(path, flags);

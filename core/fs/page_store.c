@@ -5,7 +5,7 @@
 #include "page_store.h"
 
 #define FANOUT_SHIFT 9
-#define FANOUT (1U << FANOUT_SHIFT)
+#define FANOUT       (1U << FANOUT_SHIFT)
 
 static void *zeroed_page(void)
 {

@@ -6,7 +6,7 @@
 #include <kern/types.h>
 
 #define PAGE_STORE_MAX_HEIGHT 4 /* 512^4 pages: 2^48 bytes */
-#define PAGE_STORE_MAX_BYTES (1ULL << 48)
+#define PAGE_STORE_MAX_BYTES  (1ULL << 48)
 
 struct page_store {
 	void **root;

@@ -114,7 +114,7 @@ static void tmpfs_kill(struct super_block *sb)
 
 static struct tmpfs_dirent *find_dirent(struct inode *dir, const char *name, size_t len)
 {
-	list_for_each(it, &TI(dir)->dir.entries) {
+	list_for_each (it, &TI(dir)->dir.entries) {
 		struct tmpfs_dirent *de = list_entry(it, struct tmpfs_dirent, node);
 		if (de->len == len && memcmp(de->name, name, len) == 0)
 			return de;
@@ -191,7 +191,7 @@ static int link_new(struct inode *dir, const char *name, size_t len, struct tmpf
 }
 
 static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode, kdev_t rdev,
-			const struct cred *cred, struct inode **out)
+                        const struct cred *cred, struct inode **out)
 {
 	struct tmpfs_inode *ti;
 
@@ -212,8 +212,8 @@ static int tmpfs_create(struct inode *dir, const char *name, size_t len, uint32_
 	return link_new(dir, name, len, ti, out);
 }
 
-static int tmpfs_symlink(struct inode *dir, const char *name, size_t len, const char *target,
-			 const struct cred *cred, struct inode **out)
+static int tmpfs_symlink(struct inode *dir, const char *name, size_t len, const char *target, const struct cred *cred,
+                         struct inode **out)
 {
 	size_t tlen = strlen(target);
 	struct tmpfs_inode *ti;
@@ -257,8 +257,8 @@ static void drop_entry_inode(struct inode *dir, struct inode *ip)
 {
 	if (S_ISDIR(ip->mode)) {
 		TI(ip)->dir.parent = NULL;
-		inode_drop_links(dir, 1);  /* the victim's ".." */
-		inode_drop_links(ip, 2);   /* its name and its "." */
+		inode_drop_links(dir, 1); /* the victim's ".." */
+		inode_drop_links(ip, 2);  /* its name and its "." */
 	} else {
 		mutex_lock(&ip->lock);
 		inode_touch(ip, false, true);
@@ -304,7 +304,7 @@ static int tmpfs_rmdir(struct inode *dir, const char *name, size_t len)
 }
 
 static int tmpfs_rename(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
-			size_t nlen)
+                        size_t nlen)
 {
 	struct tmpfs_dirent *src = find_dirent(odir, oname, olen);
 	struct tmpfs_dirent *dst = find_dirent(ndir, nname, nlen);
@@ -359,7 +359,7 @@ static int tmpfs_readdir(struct inode *dir, uint64_t *pos, readdir_emit_t emit, 
 			return 0;
 		*pos = FIRST_COOKIE;
 	}
-	list_for_each(it, &td->dir.entries) {
+	list_for_each (it, &td->dir.entries) {
 		struct tmpfs_dirent *de = list_entry(it, struct tmpfs_dirent, node);
 		if (de->cookie < *pos)
 			continue;
@@ -465,26 +465,26 @@ static ssize_t tmpfs_write(struct file *f, const void *buf, size_t len, uint64_t
 }
 
 static const struct inode_ops tmpfs_iops = {
-	.lookup = tmpfs_lookup,
-	.create = tmpfs_create,
-	.symlink = tmpfs_symlink,
-	.link = tmpfs_link,
-	.unlink = tmpfs_unlink,
-	.rmdir = tmpfs_rmdir,
-	.rename = tmpfs_rename,
-	.readdir = tmpfs_readdir,
-	.readlink = tmpfs_readlink,
-	.setsize = tmpfs_setsize,
+    .lookup = tmpfs_lookup,
+    .create = tmpfs_create,
+    .symlink = tmpfs_symlink,
+    .link = tmpfs_link,
+    .unlink = tmpfs_unlink,
+    .rmdir = tmpfs_rmdir,
+    .rename = tmpfs_rename,
+    .readdir = tmpfs_readdir,
+    .readlink = tmpfs_readlink,
+    .setsize = tmpfs_setsize,
 };
 
 static const struct file_ops tmpfs_file_ops = {
-	.read = tmpfs_read,
-	.write = tmpfs_write,
+    .read = tmpfs_read,
+    .write = tmpfs_write,
 };
 
 static const struct super_block_ops tmpfs_sb_ops = {
-	.evict = tmpfs_evict,
-	.kill = tmpfs_kill,
+    .evict = tmpfs_evict,
+    .kill = tmpfs_kill,
 };
 
 /* Mount data: NULL, or "mode=OCTAL" for the root directory (default 1777,
@@ -524,6 +524,6 @@ static int tmpfs_mount(const struct fs_type *type, const void *data, struct supe
 }
 
 struct fs_type tmpfs_fs_type = {
-	.name = "tmpfs",
-	.mount = tmpfs_mount,
+    .name = "tmpfs",
+    .mount = tmpfs_mount,
 };

@@ -22,22 +22,22 @@ static uint32_t rotl(uint32_t v, int n)
 	return (v << n) | (v >> (32 - n));
 }
 
-#define QR(a, b, c, d)                 \
-	do {                           \
-		a += b;                \
-		d = rotl(d ^ a, 16);   \
-		c += d;                \
-		b = rotl(b ^ c, 12);   \
-		a += b;                \
-		d = rotl(d ^ a, 8);    \
-		c += d;                \
-		b = rotl(b ^ c, 7);    \
+#define QR(a, b, c, d)                                                                                                 \
+	do {                                                                                                           \
+		a += b;                                                                                                \
+		d = rotl(d ^ a, 16);                                                                                   \
+		c += d;                                                                                                \
+		b = rotl(b ^ c, 12);                                                                                   \
+		a += b;                                                                                                \
+		d = rotl(d ^ a, 8);                                                                                    \
+		c += d;                                                                                                \
+		b = rotl(b ^ c, 7);                                                                                    \
 	} while (0)
 
 void chacha20_block(const uint32_t key[8], uint32_t counter, const uint32_t nonce[3], uint8_t out[64])
 {
-	uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574, key[0], key[1], key[2], key[3],
-			   key[4], key[5], key[6], key[7], counter, nonce[0], nonce[1], nonce[2]};
+	uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574, key[0],  key[1],   key[2],   key[3],
+	                   key[4],     key[5],     key[6],     key[7],     counter, nonce[0], nonce[1], nonce[2]};
 	uint32_t x[16];
 
 	memcpy(x, in, sizeof(x));
@@ -143,7 +143,7 @@ static ssize_t urandom_write(struct file *f, const void *buf, size_t len, uint64
 }
 
 const struct file_ops urandom_fops = {
-	.read = urandom_read,
-	.write = urandom_write,
-	.llseek = vfs_noop_llseek,
+    .read = urandom_read,
+    .write = urandom_write,
+    .llseek = vfs_noop_llseek,
 };

@@ -98,7 +98,7 @@ static inline void cpio_pad(struct cpio_builder *b)
 }
 
 static inline void cpio_add_full(struct cpio_builder *b, bool crc, const char *name, uint32_t mode, uint32_t ino,
-				 uint32_t nlink, uint32_t rmaj, uint32_t rmin, const void *data, size_t dlen)
+                                 uint32_t nlink, uint32_t rmaj, uint32_t rmin, const void *data, size_t dlen)
 {
 	size_t nlen = strlen(name) + 1;
 	uint32_t sum = 0;
@@ -107,8 +107,9 @@ static inline void cpio_add_full(struct cpio_builder *b, bool crc, const char *n
 		sum += ((const uint8_t *)data)[i];
 	if (b->len + 110 + nlen + dlen + 8 > b->size)
 		return;
-	ksnprintf(b->buf + b->len, 111, "%s%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", crc ? "070702" : "070701",
-		  ino, mode, 1000u, 100u, nlink, 1700000000u, dlen, 0u, 0u, rmaj, rmin, nlen, crc ? sum : 0u);
+	ksnprintf(b->buf + b->len, 111, "%s%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x",
+	          crc ? "070702" : "070701", ino, mode, 1000u, 100u, nlink, 1700000000u, dlen, 0u, 0u, rmaj, rmin, nlen,
+	          crc ? sum : 0u);
 	b->len += 110;
 	memcpy(b->buf + b->len, name, nlen);
 	b->len += nlen;

@@ -166,51 +166,30 @@ static void build_bad(struct cpio_builder *b, enum corruption k)
 		cpio_add(b, "ok/f", S_IFREG | 0644, "x", 1);
 		memcpy(h + 6 + 8 * 6, "fffffff0", 8);
 		break;
-	case DOTDOT:
-		cpio_add(b, "../escape", S_IFREG | 0644, "x", 1);
-		break;
-	case DOTDOT_DEEP:
-		cpio_add(b, "ok/./../../escape", S_IFREG | 0644, "x", 1);
-		break;
-	case NO_TRAILER:
-		cpio_add(b, "ok/f", S_IFREG | 0644, "x", 1);
-		return;
+	case DOTDOT: cpio_add(b, "../escape", S_IFREG | 0644, "x", 1); break;
+	case DOTDOT_DEEP: cpio_add(b, "ok/./../../escape", S_IFREG | 0644, "x", 1); break;
+	case NO_TRAILER: cpio_add(b, "ok/f", S_IFREG | 0644, "x", 1); return;
 	case BAD_CHECKSUM:
 		cpio_add_full(b, true, "ok/f", S_IFREG | 0644, 9, 1, 0, 0, "data", 4);
 		b->buf[b->len - 4] = 'D';
 		break;
-	case BAD_TYPE:
-		cpio_add(b, "ok/f", 0170644, "x", 1);
-		break;
-	case DIR_WITH_DATA:
-		cpio_add(b, "ok/d", S_IFDIR | 0755, "x", 1);
-		break;
-	case SYMLINK_EMPTY:
-		cpio_add(b, "ok/l", S_IFLNK | 0777, NULL, 0);
-		break;
-	case SYMLINK_NUL:
-		cpio_add(b, "ok/l", S_IFLNK | 0777, "a\0b", 3);
-		break;
+	case BAD_TYPE: cpio_add(b, "ok/f", 0170644, "x", 1); break;
+	case DIR_WITH_DATA: cpio_add(b, "ok/d", S_IFDIR | 0755, "x", 1); break;
+	case SYMLINK_EMPTY: cpio_add(b, "ok/l", S_IFLNK | 0777, NULL, 0); break;
+	case SYMLINK_NUL: cpio_add(b, "ok/l", S_IFLNK | 0777, "a\0b", 3); break;
 	case THROUGH_SYMLINK:
 		cpio_add(b, "ok/l", S_IFLNK | 0777, "/", 1);
 		cpio_add(b, "ok/l/escape", S_IFREG | 0644, "x", 1);
 		break;
-	case MISSING_PARENT:
-		cpio_add(b, "nothere/f", S_IFREG | 0644, "x", 1);
-		break;
-	case DEV_NUMBER:
-		cpio_add_full(b, false, "ok/dev", S_IFCHR | 0644, 9, 1, 0x1000, 0, NULL, 0);
-		break;
+	case MISSING_PARENT: cpio_add(b, "nothere/f", S_IFREG | 0644, "x", 1); break;
+	case DEV_NUMBER: cpio_add_full(b, false, "ok/dev", S_IFCHR | 0644, 9, 1, 0x1000, 0, NULL, 0); break;
 	case GARBAGE_AFTER_TRAILER:
 		cpio_trailer(b);
 		memcpy(b->buf + b->len, "junkjunk", 8);
 		b->len += 8;
 		return;
-	case EMPTY:
-		b->len = 0;
-		return;
-	case NCORRUPTIONS:
-		break;
+	case EMPTY: b->len = 0; return;
+	case NCORRUPTIONS: break;
 	}
 	cpio_trailer(b);
 }

@@ -186,7 +186,7 @@ KTEST(fs_rename)
 
 /* Reads the whole directory with a small buffer, counting each name. */
 static int list_dir(struct file *f, char *buf, size_t bufsize, uint8_t *seen, int *dots, int64_t *resume_off,
-		    int stop_after)
+                    int stop_after)
 {
 	int records = 0;
 
@@ -207,7 +207,8 @@ static int list_dir(struct file *f, char *buf, size_t bufsize, uint8_t *seen, in
 				(*dots)++;
 				if (d.d_type != DT_DIR)
 					return -1001;
-			} else if (name[0] == 'f' && (idx = (name[1] - '0') * 10 + (name[2] - '0')) >= 0 && idx < NFILES) {
+			} else if (name[0] == 'f' && (idx = (name[1] - '0') * 10 + (name[2] - '0')) >= 0 &&
+			           idx < NFILES) {
 				seen[idx]++;
 				if (d.d_type != DT_REG)
 					return -1002;

@@ -159,8 +159,8 @@ static void symlink_body(struct ktest_ctx *kt, struct fs_fixture *fx)
 		ksnprintf(name, sizeof(name), "c%d", i);
 		KT_ASSERT_EQ(vfs_unlinkat(c, NULL, name, 0), 0);
 	}
-	const char *links[] = {"rel", "abs", "d/inner", "dirlink", "nested", "twisty", "dangling",
-			       "loop1", "loop2", "self", "deep"};
+	const char *links[] = {"rel",      "abs",   "d/inner", "dirlink", "nested", "twisty",
+	                       "dangling", "loop1", "loop2",   "self",    "deep"};
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		KT_ASSERT_EQ(vfs_unlinkat(c, NULL, links[i], 0), 0);
 	KT_ASSERT_EQ(vfs_unlinkat(c, NULL, "d/created", 0), 0);

@@ -6,8 +6,8 @@
 
 #include "test_fs.h"
 
-#define WORKERS 6
-#define ROUNDS 150
+#define WORKERS 4
+#define ROUNDS 40
 
 struct smp_fs_test {
 	struct ktest_ctx *kt;
@@ -61,7 +61,7 @@ KTEST(fs_smp_stress)
 	for (int i = 0; i < WORKERS; i++)
 		th[i] = thread_create(fs_worker, &t, "fs-worker", SCHED_PRIO_DEFAULT, i % (int)plat_cpu_count(), false);
 	/* Meanwhile, list the directory over and over. */
-	for (int i = 0; i < 50 && !kt->failed; i++) {
+	for (int i = 0; i < 10 && !kt->failed; i++) {
 		if (vfs_openat(&t.fx.ctx, NULL, "shared", O_RDONLY | O_DIRECTORY, 0, &f) == 0) {
 			while (vfs_getdents64(f, buf, sizeof(buf)) > 0)
 				;

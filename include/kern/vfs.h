@@ -17,8 +17,8 @@
 #include <kern/sync.h>
 #include <kern/types.h>
 
-#define NAME_MAX 255     /* bytes in one path component */
-#define PATH_MAX 4096    /* bytes in a path, including the NUL */
+#define NAME_MAX    255  /* bytes in one path component */
+#define PATH_MAX    4096 /* bytes in a path, including the NUL */
 #define MAXSYMLINKS 40   /* symlinks followed in one lookup before ELOOP */
 #define NGROUPS_MAX 32   /* supplementary groups in a struct cred */
 
@@ -47,9 +47,9 @@ struct cred {
 };
 extern const struct cred cred_root;
 
-#define MAY_EXEC 1
+#define MAY_EXEC  1
 #define MAY_WRITE 2
-#define MAY_READ 4
+#define MAY_READ  4
 
 struct inode;
 struct file;
@@ -87,7 +87,7 @@ struct file_ops {
 /* One directory entry handed to a readdir callback; returns false when the
  * caller's buffer is full (the entry is then not consumed). */
 typedef bool (*readdir_emit_t)(void *ctx, const char *name, size_t len, uint64_t ino, unsigned dtype,
-			       uint64_t next_pos);
+                               uint64_t next_pos);
 
 /* File-system operations on inodes. Namespace operations (lookup ... rename,
  * readdir) run with the superblock's ns_lock held by the VFS, which has
@@ -99,9 +99,9 @@ struct inode_ops {
 	/* Creates a regular file, directory, device node, FIFO or socket as
 	 * `mode` says (rdev for devices); returns a new reference. */
 	int (*create)(struct inode *dir, const char *name, size_t len, uint32_t mode, kdev_t rdev,
-		      const struct cred *cred, struct inode **out);
-	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target,
-		       const struct cred *cred, struct inode **out);
+	              const struct cred *cred, struct inode **out);
+	int (*symlink)(struct inode *dir, const char *name, size_t len, const char *target, const struct cred *cred,
+	               struct inode **out);
 	int (*link)(struct inode *dir, const char *name, size_t len, struct inode *ip);
 	/* Removes a name (unlink: a non-directory, rmdir: an empty directory,
 	 * else -ENOTEMPTY). */
@@ -110,7 +110,7 @@ struct inode_ops {
 	/* Moves a name; an existing target (already checked compatible) is
 	 * replaced atomically. */
 	int (*rename)(struct inode *odir, const char *oname, size_t olen, struct inode *ndir, const char *nname,
-		      size_t nlen);
+	              size_t nlen);
 	/* Emits entries from *pos on (including "." and ".."), updating *pos
 	 * past each one consumed. */
 	int (*readdir)(struct inode *dir, uint64_t *pos, readdir_emit_t emit, void *ctx);
@@ -136,7 +136,7 @@ struct inode {
 	spinlock_t ref_lock;         /* refcount and nlink, so one side evicts */
 	long refcount;               /* in-memory references */
 	bool evicting;
-	struct mount *covered_by;    /* a file system mounted on this directory */
+	struct mount *covered_by; /* a file system mounted on this directory */
 	void *fs_private;
 };
 
@@ -157,7 +157,7 @@ struct super_block {
 	long inode_refs;      /* references on all its inodes (busy check) */
 	uint32_t dev;         /* st_dev: an anonymous device number */
 	uint64_t next_ino;
-	struct mount *mount;  /* where it is mounted, or NULL */
+	struct mount *mount; /* where it is mounted, or NULL */
 	void *fs_private;
 };
 
@@ -225,8 +225,7 @@ int sb_create(const char *fstype, const void *data, struct super_block **out);
 /* Destroys an unmounted instance; -EBUSY while inodes are referenced. */
 int sb_destroy(struct super_block *sb);
 /* Mounts a new instance of `fstype` on the directory at path. */
-int vfs_mount(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const char *fstype,
-	      const void *data);
+int vfs_mount(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const char *fstype, const void *data);
 /* Mounts an existing unmounted instance on a directory inode. */
 int vfs_mount_sb(struct super_block *sb, struct inode *mountpoint);
 /* Unmounts the file system whose root the path names and destroys it;
@@ -236,12 +235,11 @@ int vfs_umount(const struct vfs_ctx *ctx, struct inode *dir, const char *path);
 struct inode *vfs_root(void);
 
 /* --- path lookup ---------------------------------------------------------- */
-#define LOOKUP_FOLLOW 1    /* follow a symlink in the last component */
+#define LOOKUP_FOLLOW    1 /* follow a symlink in the last component */
 #define LOOKUP_DIRECTORY 2 /* the result must be a directory */
-#define LOOKUP_EMPTY 4     /* "" names dir itself (AT_EMPTY_PATH) */
+#define LOOKUP_EMPTY     4 /* "" names dir itself (AT_EMPTY_PATH) */
 /* Resolves a path to a new reference in *out. */
-int vfs_lookup(const struct vfs_ctx *ctx, struct inode *dir, const char *path, unsigned flags,
-	       struct inode **out);
+int vfs_lookup(const struct vfs_ctx *ctx, struct inode *dir, const char *path, unsigned flags, struct inode **out);
 /* chdir/chroot helper: a directory the caller may search. */
 int vfs_lookup_dir(const struct vfs_ctx *ctx, struct inode *dir, const char *path, struct inode **out);
 /* The path of ctx->cwd relative to ctx->root, NUL-terminated; returns the
@@ -253,7 +251,7 @@ int vfs_getcwd(const struct vfs_ctx *ctx, char *buf, size_t size);
 /* open/openat: `mode` is already masked by the umask; O_CLOEXEC is the
  * caller's to keep. Returns a new open file in *out. */
 int vfs_openat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, int flags, uint32_t mode,
-	       struct file **out);
+               struct file **out);
 /* Opens an inode directly (no path): for the kernel's own use. */
 int vfs_open_inode(const struct cred *cred, struct inode *ip, int flags, struct file **out);
 struct file *file_get(struct file *f);
@@ -290,14 +288,14 @@ int vfs_fchmodat(const struct vfs_ctx *ctx, struct inode *dir, const char *path,
 int vfs_fchmod(const struct cred *cred, struct file *f, uint32_t mode);
 /* uid/gid of (uint32_t)-1 leave that id unchanged. */
 int vfs_fchownat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, uint32_t uid, uint32_t gid,
-		 int atflags);
+                 int atflags);
 int vfs_fchown(const struct cred *cred, struct file *f, uint32_t uid, uint32_t gid);
 int vfs_truncateat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, int64_t length);
 int vfs_ftruncate(struct file *f, int64_t length);
 /* utimensat: times NULL means now for both; tv_nsec may be UTIME_NOW or
  * UTIME_OMIT. A NULL path means dir itself (futimens). */
-int vfs_utimensat(const struct vfs_ctx *ctx, struct inode *dir, const char *path,
-		  const struct linux_timespec times[2], int atflags);
+int vfs_utimensat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, const struct linux_timespec times[2],
+                  int atflags);
 
 /* --- the namespace ---------------------------------------------------------- */
 int vfs_mkdirat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, uint32_t mode);
@@ -308,10 +306,10 @@ int vfs_mknodat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, 
 int vfs_unlinkat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, int atflags);
 /* renameat2: flags 0 or RENAME_NOREPLACE. */
 int vfs_renameat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir,
-		 const char *npath, unsigned flags);
+                 const char *npath, unsigned flags);
 /* linkat: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH. */
-int vfs_linkat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir,
-	       const char *npath, int atflags);
+int vfs_linkat(const struct vfs_ctx *ctx, struct inode *odir, const char *opath, struct inode *ndir, const char *npath,
+               int atflags);
 int vfs_symlinkat(const struct vfs_ctx *ctx, const char *target, struct inode *dir, const char *path);
 
 /* --- character devices --------------------------------------------------------- */

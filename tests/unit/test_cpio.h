@@ -8,14 +8,14 @@
 #define CPIO_MAX_ENTRIES 64
 
 struct cpio_expect {
-	char path[256];           /* relative, without "./" */
-	unsigned mode;            /* S_IF* type and permission bits, Linux values */
+	char path[256]; /* relative, without "./" */
+	unsigned mode;  /* S_IF* type and permission bits, Linux values */
 	unsigned long long size;
 	unsigned nlink, uid, gid;
-	long long mtime;          /* seconds */
+	long long mtime; /* seconds */
 	unsigned rdev_major, rdev_minor;
-	char target[256];         /* symlinks */
-	const unsigned char *data; /* regular files: size bytes */
+	char target[256];            /* symlinks */
+	const unsigned char *data;   /* regular files: size bytes */
 	unsigned long long host_ino; /* to check hard links share an inode */
 };
 

@@ -8,10 +8,10 @@
 
 #include "test_cpio.h"
 
-#define FAIL(...)                               \
-	do {                                    \
-		pr_err("cpio-oracle: " __VA_ARGS__); \
-		failures++;                     \
+#define FAIL(...)                                                                                                      \
+	do {                                                                                                           \
+		pr_err("cpio-oracle: " __VA_ARGS__);                                                                   \
+		failures++;                                                                                            \
 	} while (0)
 
 /* Counts entries below path recursively, without sharing a buffer between
@@ -118,7 +118,8 @@ int cpio_kernel_compare(void)
 	for (int i = 0; i < cpio_nexpected; i++)
 		for (int j = 0; j < i; j++)
 			if ((cpio_expected[i].host_ino == cpio_expected[j].host_ino) != (ino[i] == ino[j]))
-				FAIL("%s and %s: hard-link identity differs", cpio_expected[i].path, cpio_expected[j].path);
+				FAIL("%s and %s: hard-link identity differs", cpio_expected[i].path,
+				     cpio_expected[j].path);
 	n = count_all(&ctx, "/", 0);
 	if (n != cpio_nexpected)
 		FAIL("%d entries unpacked, host has %d", n, cpio_nexpected);

@@ -4,23 +4,23 @@
 #define KERN_ABI_STAT_H
 #include <kern/types.h>
 
-#define S_IFMT 0170000
+#define S_IFMT   0170000
 #define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
-#define S_ISUID 0004000
-#define S_ISGID 0002000
-#define S_ISVTX 0001000
+#define S_IFLNK  0120000
+#define S_IFREG  0100000
+#define S_IFBLK  0060000
+#define S_IFDIR  0040000
+#define S_IFCHR  0020000
+#define S_IFIFO  0010000
+#define S_ISUID  0004000
+#define S_ISGID  0002000
+#define S_ISVTX  0001000
 
-#define S_ISLNK(m) (((m)&S_IFMT) == S_IFLNK)
-#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
-#define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
-#define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
-#define S_ISBLK(m) (((m)&S_IFMT) == S_IFBLK)
+#define S_ISLNK(m)  (((m)&S_IFMT) == S_IFLNK)
+#define S_ISREG(m)  (((m)&S_IFMT) == S_IFREG)
+#define S_ISDIR(m)  (((m)&S_IFMT) == S_IFDIR)
+#define S_ISCHR(m)  (((m)&S_IFMT) == S_IFCHR)
+#define S_ISBLK(m)  (((m)&S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
 #define S_ISSOCK(m) (((m)&S_IFMT) == S_IFSOCK)
 
@@ -98,26 +98,26 @@ _Static_assert(sizeof(struct statx) == 0x100, "struct statx is 256 bytes");
 _Static_assert(offsetof(struct statx, stx_atime) == 0x40, "stx_atime offset");
 _Static_assert(offsetof(struct statx, stx_rdev_major) == 0x80, "stx_rdev_major offset");
 
-#define STATX_TYPE 0x00000001U
-#define STATX_MODE 0x00000002U
-#define STATX_NLINK 0x00000004U
-#define STATX_UID 0x00000008U
-#define STATX_GID 0x00000010U
-#define STATX_ATIME 0x00000020U
-#define STATX_MTIME 0x00000040U
-#define STATX_CTIME 0x00000080U
-#define STATX_INO 0x00000100U
-#define STATX_SIZE 0x00000200U
-#define STATX_BLOCKS 0x00000400U
+#define STATX_TYPE        0x00000001U
+#define STATX_MODE        0x00000002U
+#define STATX_NLINK       0x00000004U
+#define STATX_UID         0x00000008U
+#define STATX_GID         0x00000010U
+#define STATX_ATIME       0x00000020U
+#define STATX_MTIME       0x00000040U
+#define STATX_CTIME       0x00000080U
+#define STATX_INO         0x00000100U
+#define STATX_SIZE        0x00000200U
+#define STATX_BLOCKS      0x00000400U
 #define STATX_BASIC_STATS 0x000007ffU
-#define STATX_BTIME 0x00000800U
-#define STATX_MNT_ID 0x00001000U
-#define STATX__RESERVED 0x80000000U
+#define STATX_BTIME       0x00000800U
+#define STATX_MNT_ID      0x00001000U
+#define STATX__RESERVED   0x80000000U
 
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
 
 /* utimensat(2) special nanosecond values */
-#define UTIME_NOW ((1L << 30) - 1L)
+#define UTIME_NOW  ((1L << 30) - 1L)
 #define UTIME_OMIT ((1L << 30) - 2L)
 
 /* The kernel's own timespec (struct __kernel_timespec on x86-64). */
