@@ -48,16 +48,17 @@ ktest_boot() {
 	printf '%s\n' "$lines" | sed -n 's/^KTEST PASS \([^ ]*\).*/\1/p' | sort >"$log.pass"
 	pass=$(printf '%s' "$done_line" | sed -n 's/.*pass=\([0-9]*\).*/\1/p')
 	fail=$(printf '%s' "$done_line" | sed -n 's/.*fail=\([0-9]*\).*/\1/p')
+	failed_tests=$(printf '%s\n' "$lines" | grep '^KTEST FAIL' | head -n 3 | tr '\n' ';')
 	verdict=ok
 	why=
 	if [ "$status" -eq 124 ]; then
 		verdict=FAIL why="timed out after ${TIMEOUT}s"
+	elif [ -n "$failed_tests" ] || [ "${fail:-0}" != 0 ]; then
+		verdict=FAIL why="qemu exit $status: $failed_tests"
 	elif [ "$status" -ne 1 ]; then
 		verdict=FAIL why="qemu exit status $status, want 1"
 	elif [ -z "$done_line" ]; then
 		verdict=FAIL why="no KTEST DONE line"
-	elif [ "$fail" != 0 ]; then
-		verdict=FAIL why="$(printf '%s\n' "$lines" | grep '^KTEST FAIL' | head -n 3 | tr '\n' ';')"
 	fi
 	if [ "$verdict" = ok ] && [ -n "$reference" ] && ! cmp -s "$reference" "$log.pass"; then
 		verdict=FAIL why="KTEST PASS names differ from $reference_name:"
@@ -72,6 +73,7 @@ ktest_boot() {
 		failures=$((failures + 1))
 		case $why in
 		*differ*) diff "$reference" "$log.pass" | sed 's/^/    /' ;;
+		*KTEST\ FAIL*) ;;
 		*) tr -d '\r' <"$log" | grep -a -v '^KTEST PASS' | tail -n 15 | sed 's/^/    | /' ;;
 		esac
 	fi
