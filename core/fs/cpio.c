@@ -352,7 +352,7 @@ static int check_entry_type(const struct cpio_entry *e)
 			return -EINVAL;
 		}
 		return 0;
-	default: pr_err("cpio: offset %zu (%s): unknown file type %o", e->offset, e->name, type); return -EINVAL;
+	default: pr_err("cpio: offset %zu (%s): unknown file type %#x", e->offset, e->name, type); return -EINVAL;
 	}
 }
 

@@ -1,6 +1,4 @@
 /* File-system self tests: the initramfs unpacker and the root file system. */
-#include <kern/random.h>
-
 #include "test_fs.h"
 
 #define ARCHIVE_SIZE 8192
@@ -222,36 +220,6 @@ KTEST(fs_cpio_rejects_malformed)
 			break;
 	}
 	kfree(b.buf);
-}
-
-/* Random corruptions of a good archive: whatever happens, no crash, no
- * out-of-bounds read (the buffer is sized exactly) and no leak. */
-KTEST(fs_cpio_mutation_smoke)
-{
-	struct cpio_builder good = {kzalloc(ARCHIVE_SIZE), ARCHIVE_SIZE, 0, 100};
-	struct prng rng;
-	struct fs_fixture fx;
-
-	KT_ASSERT(good.buf);
-	build_good(&good);
-	cpio_trailer(&good);
-	prng_seed(&rng, 12345);
-	for (int round = 0; round < 300 && !kt->failed; round++) {
-		size_t len = good.len - (round % 4 == 0 ? prng_below(&rng, good.len) : 0);
-		char *copy = kmalloc(len ? len : 1);
-		KT_CHECK(kt, copy != NULL);
-		if (!copy)
-			break;
-		memcpy(copy, good.buf, len);
-		for (int i = 0, n = 1 + (int)prng_below(&rng, 4); i < n && len; i++)
-			copy[prng_below(&rng, len)] = "0123456789abcdefg/.\0\377"[prng_below(&rng, 22)];
-		KT_CHECK(kt, fx_init(&fx));
-		cpio_unpack(fx.sb->root, copy, len);
-		/* Tear down whatever got created: a new tmpfs instance frees it all. */
-		KT_CHECK(kt, fx_fini(&fx) == 0);
-		kfree(copy);
-	}
-	kfree(good.buf);
 }
 
 KTEST(fs_rootfs)
