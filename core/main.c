@@ -8,6 +8,8 @@
 #include <kern/mm.h>
 #include <kern/monitor.h>
 #include <kern/proc.h>
+#include <kern/vfs.h>
+#include <plat/mem.h>
 #include <kern/sched.h>
 #include <kern/timer.h>
 #include <kern/string.h>
@@ -52,6 +54,31 @@ static void start_secondary_cpus(void)
 	pr_info("smp: %u of %u cpus online", atomic_load_acquire(&cpus_up), plat_cpu_count());
 }
 
+/* The first boot module is the initramfs: unpack it as the root file
+ * system, then give its pages to the allocator. */
+static void mount_root(void)
+{
+	struct plat_mem_region regions[64];
+	unsigned n = plat_memmap(regions, 64);
+	int err;
+
+	vfs_init();
+	for (unsigned i = 0; i < n; i++) {
+		if (regions[i].type != PLAT_MEM_MODULE)
+			continue;
+		pr_info("initramfs: %lu KiB at %#lx", (unsigned long)(regions[i].size >> 10),
+			(unsigned long)regions[i].base);
+		err = rootfs_init(plat_phys_to_virt(regions[i].base), regions[i].size);
+		if (err)
+			pr_err("initramfs: unpacking failed (%d); the root file system is what was unpacked", err);
+		page_alloc_release_range(regions[i].base, regions[i].size);
+		return;
+	}
+	err = rootfs_init(NULL, 0);
+	if (err)
+		pr_err("rootfs: cannot create the root file system (%d)", err);
+}
+
 static void init_thread(void *unused)
 {
 	const char *filter = cmdline_get("ktest");
@@ -59,6 +86,7 @@ static void init_thread(void *unused)
 	const char *init = cmdline_get("init");
 
 	console_enable_input();
+	mount_root();
 	if (init && strcmp(init, "platform") == 0) {
 		int status = plat_init_task();
 		if (status < 0)

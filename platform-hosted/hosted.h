@@ -15,6 +15,7 @@ struct hosted_config {
 	const char *cmdline;
 	int console_in_fd, console_out_fd;
 	char *const *argv; /* for reboot (re-exec) */
+	const char *initrd; /* boot module file, or NULL */
 };
 
 /* One hosted CPU: a host thread plus the interrupt state it keeps. */
@@ -50,6 +51,7 @@ void hosted_mem_init(uint64_t bytes);
 /* The memfd behind the machine's RAM (physical address = file offset). */
 extern int hosted_ram_fd;
 uint64_t hosted_ram_size(void);
+bool hosted_load_module(const char *path);
 void hosted_irq_dispatch(unsigned line);
 /* Virtual time passed `now`: wake halted CPUs whose timer expired. */
 void hosted_wake_expired_halted(ktime_t now);

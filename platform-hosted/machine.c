@@ -34,6 +34,7 @@ static void usage(FILE *f, const char *prog)
 		"  --mem SIZE         RAM size, e.g. 128M, 1G (default 128M)\n"
 		"  --time=real|virtual  real: host clock; virtual: deterministic (default real)\n"
 		"  --seed N           seed for the kernel's random streams (default 1)\n"
+		"  --initrd FILE      a cpio (newc) archive unpacked as the root file system\n"
 		"  -h, --help         this text\n"
 		"Kernel options go after the options, e.g.: %s --cpus 4 ktest=all\n",
 		prog, PLAT_MAX_CPUS, prog);
@@ -64,7 +65,8 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 	static const struct option opts[] = {
 		{"cpus", required_argument, NULL, 'c'}, {"mem", required_argument, NULL, 'm'},
 		{"time", required_argument, NULL, 't'}, {"seed", required_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+		{"initrd", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int o;
@@ -104,6 +106,9 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 				return false;
 			}
 			hosted_cfg.seed = v;
+			break;
+		case 'i':
+			hosted_cfg.initrd = optarg;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);
@@ -147,6 +152,8 @@ NORETURN void hosted_boot(void)
 	hosted_cpu_init();
 	hosted_time_init();
 	hosted_mem_init(hosted_cfg.mem_bytes);
+	if (hosted_cfg.initrd && !hosted_load_module(hosted_cfg.initrd))
+		exit(2);
 	sim_init(&sim);
 	hosted_cpus_online = 1;
 	hosted_bind_cpu(0);

@@ -20,6 +20,7 @@ static uint8_t *ram;
 static uint64_t ram_size;
 int hosted_ram_fd = -1;
 static uint8_t *mmio_window;
+static uint64_t module_base, module_size; /* the initramfs, at the top of RAM */
 
 void hosted_mem_init(uint64_t bytes)
 {
@@ -43,16 +44,52 @@ unsigned plat_memmap(struct plat_mem_region *out, unsigned max)
 {
 	unsigned n = 0;
 
+	uint64_t usable_end = module_size ? module_base : ram_size;
+
 	if (n < max)
 		out[n++] = (struct plat_mem_region){0, LOW_RESERVED, PLAT_MEM_RESERVED};
-	if (n < max && ram_size > LOW_RESERVED)
-		out[n++] = (struct plat_mem_region){LOW_RESERVED, ram_size - LOW_RESERVED, PLAT_MEM_USABLE};
+	if (n < max && usable_end > LOW_RESERVED)
+		out[n++] = (struct plat_mem_region){LOW_RESERVED, usable_end - LOW_RESERVED, PLAT_MEM_USABLE};
+	if (n < max && module_size)
+		out[n++] = (struct plat_mem_region){module_base, ram_size - module_base, PLAT_MEM_MODULE};
 	return n;
 }
 
 void *plat_phys_to_virt(paddr_t pa)
 {
 	return ram + pa;
+}
+
+/* Loads a boot module (the initramfs) into the top of RAM, as a boot
+ * loader would; plat_memmap reports it as PLAT_MEM_MODULE. */
+bool hosted_load_module(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long len;
+
+	if (!f) {
+		perror(path);
+		return false;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "hosted: cannot size %s\n", path);
+		fclose(f);
+		return false;
+	}
+	if ((uint64_t)len + (16ULL << 20) > ram_size) {
+		fprintf(stderr, "hosted: %s (%ld bytes) does not fit in --mem\n", path, len);
+		fclose(f);
+		return false;
+	}
+	module_size = (uint64_t)len;
+	module_base = (ram_size - module_size) & ~(PAGE_SIZE - 1);
+	if (fread(ram + module_base, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(stderr, "hosted: cannot read %s\n", path);
+		fclose(f);
+		return false;
+	}
+	fclose(f);
+	return true;
 }
 
 uint64_t hosted_ram_size(void)

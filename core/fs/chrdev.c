@@ -91,15 +91,36 @@ int chrdev_register(uint32_t major, uint32_t minor, const char *name, const stru
 	return 0;
 }
 
+/* Removes the device's node from the live /dev, if there is one. */
+static void chrdev_remove_node(const char *name)
+{
+	struct inode *dir;
+	struct vfs_ctx ctx;
+
+	spin_lock(&chrdev_lock);
+	dir = dev_dir ? inode_get(dev_dir) : NULL;
+	spin_unlock(&chrdev_lock);
+	if (!dir)
+		return;
+	ctx = (struct vfs_ctx){&cred_root, dir, dir};
+	vfs_unlinkat(&ctx, dir, name, 0);
+	inode_put(dir);
+}
+
 int chrdev_unregister(uint32_t major, uint32_t minor)
 {
+	char name[CHRDEV_NAME_MAX];
 	struct chrdev *c;
 
 	spin_lock(&chrdev_lock);
 	c = find_locked(kdev_make(major, minor));
-	if (c)
+	if (c) {
 		c->used = false;
+		memcpy(name, c->name, sizeof(name));
+	}
 	spin_unlock(&chrdev_lock);
+	if (c)
+		chrdev_remove_node(name);
 	return c ? 0 : -ENODEV;
 }
 

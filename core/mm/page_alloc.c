@@ -58,6 +58,14 @@ void page_alloc_init(void)
 		state_bytes >> 10);
 }
 
+void page_alloc_release_range(paddr_t pa, uint64_t len)
+{
+	paddr_t start = ALIGN_UP(pa, PAGE_SIZE), end = ALIGN_DOWN(pa + len, PAGE_SIZE);
+
+	if (end > start && (end >> PAGE_SHIFT) <= kernel_buddy.npages)
+		buddy_add_range(&kernel_buddy, start, (size_t)((end - start) >> PAGE_SHIFT));
+}
+
 paddr_t page_alloc(unsigned order)
 {
 	KASSERT(page_alloc_ready);

@@ -5,7 +5,19 @@
 #define PID_MAX 32768
 
 struct process *proc_find_locked(int pid);
+/* Every process, table lock held. */
+extern struct list_node proc_all_list;
+#define for_each_process(p)                                                           \
+	for (struct list_node *_it = proc_all_list.next;                              \
+	     _it != &proc_all_list && ((p) = list_entry(_it, struct process, all_node)); \
+	     _it = _it->next)
 struct process *proc_alloc(struct process *parent);
+/* A new pid/tid, table lock held. */
+int proc_alloc_id(void);
+/* Frees a process that never ran (clone failed), table lock held. */
+void proc_destroy_unstarted(struct process *p);
+/* Lets a vfork parent go on (the child exec'd or exited). */
+void proc_vfork_release(struct process *p);
 void proc_free(struct process *p);
 struct task *task_alloc(struct process *p);
 int task_start(struct task *t);
@@ -19,6 +31,10 @@ void signal_deliver(struct task *t);
 /* Converts a CPU exception in user mode into a signal for the task. */
 void signal_from_trap(struct task *t, const struct user_trap *trap);
 bool signal_pending(struct task *t);
+int signal_send_process_info(struct process *p, int sig, int code, int pid, uint32_t uid);
+int signal_send_task_info(struct task *t, int sig, int code, int pid, uint32_t uid);
+/* SIGCONT's effect: resume a stopped process, drop pending stops. */
+void signal_continue(struct process *p);
 struct vm_space;
 /* Loads an executable into a new address space for task t and sets its
  * entry registers; *vm_out receives the address space. */

@@ -13,7 +13,7 @@
 #include "proc_internal.h"
 
 static struct mutex table_lock;
-static struct list_node all_procs = LIST_INIT(all_procs);
+struct list_node proc_all_list = LIST_INIT(proc_all_list);
 static int next_pid = 1;
 static bool table_ready;
 
@@ -48,7 +48,7 @@ struct process *proc_current(void)
 /* Table lock held. */
 struct process *proc_find_locked(int pid)
 {
-	list_for_each(it, &all_procs) {
+	list_for_each(it, &proc_all_list) {
 		struct process *p = list_entry(it, struct process, all_node);
 		if (p->pid == pid && p->state != PROC_REAPED)
 			return p;
@@ -67,7 +67,7 @@ struct process *proc_find(int pid)
 }
 
 /* Pids and tids share one space, as on Linux. Table lock held. */
-static int alloc_id_locked(void)
+int proc_alloc_id(void)
 {
 	for (;;) {
 		int id = next_pid++;
@@ -88,12 +88,14 @@ struct process *proc_alloc(struct process *parent)
 	list_init(&p->sibling);
 	list_init(&p->tasks);
 	waitqueue_init(&p->child_wait);
+	waitqueue_init(&p->cont_wait);
 	spin_init(&p->lock, "process");
 	p->state = PROC_ALIVE;
+	p->exit_signal = 17; /* SIGCHLD */
 	p->start_time = plat_time_ns();
 	p->umask = 022;
 	proc_table_lock();
-	p->pid = alloc_id_locked();
+	p->pid = proc_alloc_id();
 	p->parent = parent;
 	if (parent) {
 		list_push_back(&parent->children, &p->sibling);
@@ -108,7 +110,7 @@ struct process *proc_alloc(struct process *parent)
 	} else {
 		p->pgid = p->sid = p->pid;
 	}
-	list_push_back(&all_procs, &p->all_node);
+	list_push_back(&proc_all_list, &p->all_node);
 	proc_table_unlock();
 	return p;
 }
@@ -146,7 +148,7 @@ int signal_send_pgrp(int pgid, int sig)
 	if (pgid <= 0)
 		return -EINVAL;
 	proc_table_lock();
-	list_for_each(it, &all_procs) {
+	list_for_each(it, &proc_all_list) {
 		struct process *p = list_entry(it, struct process, all_node);
 		if (p->pgid == pgid && p->state == PROC_ALIVE) {
 			signal_send_process(p, sig);
@@ -182,9 +184,33 @@ static void proc_release_resources(struct process *p)
 		c->parent = init && init != p ? init : NULL;
 		if (c->parent)
 			list_push_back(&init->children, &c->sibling);
+		else if (c->state == PROC_ZOMBIE)
+			proc_free(c);
 	}
-	if (init && init != p)
+	if (init && init != p) {
+		spin_lock(&init->child_wait.lock);
+		init->child_gen++;
+		spin_unlock(&init->child_wait.lock);
 		waitqueue_wake_all(&init->child_wait);
+	}
+}
+
+void proc_destroy_unstarted(struct process *p)
+{
+	if (p->fds)
+		fdt_put(p->fds);
+	if (p->cwd)
+		inode_put(p->cwd);
+	if (p->root)
+		inode_put(p->root);
+	if (p->vm) {
+		struct vm_space *vm = p->vm;
+		p->vm = NULL;
+		proc_table_unlock();
+		vm_put(vm);
+		proc_table_lock();
+	}
+	proc_free(p);
 }
 
 void proc_free(struct process *p)
@@ -214,6 +240,7 @@ NORETURN void task_finish(struct task *t)
 	spin_unlock(&p->lock);
 	thread_current()->task = NULL;
 	if (last) {
+		proc_vfork_release(p);
 		proc_table_lock();
 		vm = p->vm;
 		p->vm = NULL;
@@ -226,6 +253,8 @@ NORETURN void task_finish(struct task *t)
 			proc_free(p);
 		} else if (p->parent) {
 			proc_notify_parent(p);
+		} else {
+			proc_free(p); /* no parent left to reap it */
 		}
 		proc_table_unlock();
 	}

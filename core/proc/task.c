@@ -15,10 +15,22 @@ static void handle_syscall(struct task *t)
 	long args[6] = {(long)r->rdi, (long)r->rsi, (long)r->rdx, (long)r->r10, (long)r->r8, (long)r->r9};
 	unsigned long nr = r->rax;
 
-	r->rax = (uint64_t)syscall_dispatch(nr, args);
+	long ret;
+
+	t->regs_restored = false;
+	ret = syscall_dispatch(nr, args);
+	if (t->regs_restored)
+		return; /* rt_sigreturn or execve set every register */
+	r->rax = (uint64_t)ret;
 	/* The syscall instruction clobbers these, as Linux documents. */
 	r->rcx = r->rip;
 	r->r11 = r->rflags;
+	if (ret == -ERESTARTSYS) {
+		/* signal_deliver decides: restart, or EINTR for a handler without SA_RESTART. */
+		t->restart_syscall = true;
+		t->restart_nr = nr;
+		r->rax = (uint64_t)-EINTR;
+	}
 }
 
 static void handle_page_fault(struct task *t, const struct user_trap *trap)
@@ -36,6 +48,7 @@ void task_run(void *arg)
 	struct user_trap trap;
 
 	thread_current()->task = t;
+	t->kthread = thread_current();
 	for (;;) {
 		signal_deliver(t);
 		if (t->exiting)

@@ -37,6 +37,9 @@ bool buddy_check(struct buddy *b);
 /* The kernel's page allocator (one buddy over all usable RAM). */
 void page_alloc_init(void);
 paddr_t page_alloc(unsigned order);
+/* Hands [pa, pa+len) (rounded inward to pages) to the allocator: boot
+ * modules once the kernel is done with them. */
+void page_alloc_release_range(paddr_t pa, uint64_t len);
 void page_free(paddr_t pa, unsigned order);
 void *page_alloc_virt(unsigned order); /* direct-map address or NULL */
 void page_free_virt(void *va, unsigned order);

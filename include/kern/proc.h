@@ -16,6 +16,7 @@ struct vm_space;
 struct fd_table;
 struct thread;
 struct inode;
+struct tty;
 
 struct k_sigaction {
 	uintptr_t handler; /* SIG_DFL 0, SIG_IGN 1, or a user address */
@@ -25,6 +26,7 @@ struct k_sigaction {
 };
 
 enum proc_state { PROC_ALIVE = 1, PROC_ZOMBIE, PROC_REAPED };
+enum { PROC_CHANGE_NONE, PROC_CHANGE_STOPPED, PROC_CHANGE_CONTINUED };
 
 struct process {
 	int pid, pgid, sid;
@@ -36,10 +38,10 @@ struct process {
 	unsigned ntasks;
 	enum proc_state state;
 	int exit_status;           /* wait status: (code << 8) or signal number (| 0x80 core) */
-	bool exit_reported;        /* a waitpid saw the latest stop/continue */
 	struct vm_space *vm;
 	struct fd_table *fds;
 	struct inode *cwd, *root;
+	struct tty *ctty;          /* controlling terminal (tty layer's), or NULL */
 	unsigned umask;
 	struct cred cred;
 	uint32_t suid, sgid;       /* saved set-user/group ids */
@@ -47,11 +49,19 @@ struct process {
 	struct k_sigaction sigactions[NSIG];
 	uint64_t sig_pending;      /* process-directed signals */
 	struct waitqueue child_wait; /* parents wait here for child state changes */
+	volatile unsigned long child_gen; /* bumped (under child_wait.lock) at each change */
 	spinlock_t lock;           /* pending signals, state, task list */
 	ktime_t start_time;
 	uint64_t utime_ns, stime_ns, cutime_ns, cstime_ns;
 	uint64_t minflt;
 	bool group_exiting;        /* exit_group or a fatal signal is under way */
+	bool stopped;              /* job control: stopped by a signal */
+	int stop_sig;
+	int state_change;          /* PROC_CHANGE_*: a stop/continue not yet reported to wait */
+	struct waitqueue cont_wait; /* stopped tasks wait here for SIGCONT */
+	int exit_signal;           /* sent to the parent on exit (clone's CSIGNAL) */
+	volatile bool *vfork_done; /* a vfork parent waits until exec or exit */
+	struct waitqueue *vfork_wq;
 	struct semaphore *on_exit; /* kernel-spawned: posted with the status */
 	int *on_exit_status;
 };
@@ -72,6 +82,14 @@ struct task {
 	int exit_code;
 	uint64_t saved_sigmask;      /* restored after a sigsuspend-style wait */
 	bool restore_sigmask;
+	bool regs_restored;          /* rt_sigreturn/execve replaced every register */
+	bool restart_syscall;        /* the last syscall returned -ERESTARTSYS */
+	uint64_t restart_nr;
+	struct {
+		int code, pid;
+		uint32_t uid;
+		uint64_t addr;
+	} sig_info[NSIG];            /* what the siginfo of a pending signal says */
 };
 
 /* Boot-time set-up of the process table. */
