@@ -68,6 +68,14 @@ void plat_aspace_invalidate(struct plat_aspace *as, uintptr_t va, size_t len)
 		plat_tlb_flush_page(a);
 }
 
+void plat_user_fpu_sync(struct plat_aspace *as, struct user_regs *regs)
+{
+}
+
+void plat_user_fpu_forget(struct plat_aspace *as, struct user_regs *regs)
+{
+}
+
 void plat_user_enter(struct plat_aspace *as, struct user_regs *regs, struct user_trap *trap)
 {
 	panic("plat_user_enter: ring 3 is not implemented on bare metal yet");

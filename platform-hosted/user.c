@@ -39,7 +39,7 @@
 
 extern const char hosted_stub_image[], hosted_stub_image_end[];
 
-enum runner_request { REQ_NONE, REQ_RUN, REQ_INVALIDATE, REQ_DESTROY };
+enum runner_request { REQ_NONE, REQ_RUN, REQ_INVALIDATE, REQ_FPU_GET, REQ_DESTROY };
 
 struct plat_aspace {
 	paddr_t pml4;
@@ -57,6 +57,8 @@ struct plat_aspace {
 	uintptr_t last_fault; /* for telling protection faults from fills */
 	pte_t last_fault_pte;
 	volatile bool running; /* the stub is executing user code */
+	struct user_regs *fpu_owner; /* whose FPU state the stub holds now */
+	struct user_regs *fpu_get;   /* REQ_FPU_GET: where to save it */
 };
 
 static int stub_exec_fd = -1;
@@ -272,6 +274,23 @@ static int runner_run(struct plat_aspace *as)
 	regs_to_host(as->regs, &h);
 	if (ptrace(PTRACE_SETREGS, as->stub, 0, &h) < 0)
 		return -errno;
+	/* The stub keeps the FPU state of whoever ran last; switch it only when
+	 * another thread of the address space runs (or after a signal frame). */
+	if (as->fpu_owner != as->regs || !as->regs->fpu_valid) {
+		if (as->fpu_owner && as->fpu_owner != as->regs)
+			ptrace(PTRACE_GETFPREGS, as->stub, 0, as->fpu_owner->fpu);
+		if (as->regs->fpu_valid) {
+			ptrace(PTRACE_SETFPREGS, as->stub, 0, as->regs->fpu);
+		} else {
+			struct user_fpregs_struct init;
+			memset(&init, 0, sizeof(init));
+			init.cwd = 0x37f;
+			init.mxcsr = 0x1f80;
+			ptrace(PTRACE_SETFPREGS, as->stub, 0, &init);
+			as->regs->fpu_valid = true;
+		}
+		as->fpu_owner = as->regs;
+	}
 	memset(t, 0, sizeof(*t));
 	for (;;) {
 		siginfo_t si;
@@ -378,7 +397,12 @@ static void *runner_main(void *arg)
 		pthread_mutex_unlock(&as->lock);
 		if (req == REQ_DESTROY)
 			break;
-		err = req == REQ_RUN ? runner_run(as) : (runner_invalidate(as), 0);
+		if (req == REQ_RUN)
+			err = runner_run(as);
+		else if (req == REQ_FPU_GET)
+			err = ptrace(PTRACE_GETFPREGS, as->stub, 0, as->fpu_get->fpu) < 0 ? -errno : 0;
+		else
+			err = (runner_invalidate(as), 0);
 		pthread_mutex_lock(&as->lock);
 		as->error = err;
 		as->req = REQ_NONE;
@@ -431,6 +455,23 @@ struct plat_aspace *plat_aspace_create(paddr_t pml4)
 		return NULL;
 	}
 	return as;
+}
+
+void plat_user_fpu_sync(struct plat_aspace *as, struct user_regs *regs)
+{
+	/* The stub holds the live state of its last user: fetch it. */
+	if (as->fpu_owner == regs) {
+		pthread_mutex_lock(&as->entry);
+		as->fpu_get = regs;
+		runner_call(as, REQ_FPU_GET);
+		pthread_mutex_unlock(&as->entry);
+	}
+}
+
+void plat_user_fpu_forget(struct plat_aspace *as, struct user_regs *regs)
+{
+	if (as && as->fpu_owner == regs)
+		as->fpu_owner = NULL;
 }
 
 void plat_aspace_destroy(struct plat_aspace *as)

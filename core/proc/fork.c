@@ -104,6 +104,7 @@ static long do_clone(unsigned long flags, uintptr_t newsp, uintptr_t parent_tid,
 		}
 		t->tid = p->pid;
 	}
+	plat_user_fpu_sync(parent->vm->plat, &self->regs);
 	t->regs = self->regs;
 	t->regs.rax = 0;
 	if (newsp)

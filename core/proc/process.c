@@ -229,6 +229,8 @@ NORETURN void task_finish(struct task *t)
 	struct vm_space *vm = NULL;
 	bool last;
 
+	if (p->vm)
+		plat_user_fpu_forget(p->vm->plat, &t->regs);
 	if (t->clear_child_tid) {
 		uint32_t zero = 0;
 		copy_to_user(p->vm, t->clear_child_tid, &zero, sizeof(zero));

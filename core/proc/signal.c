@@ -100,8 +100,16 @@ static bool setup_frame(struct task *t, int sig, const struct k_sigaction *ka, c
 	uint64_t sp = r->rsp - RED_ZONE;
 	struct linux_sigcontext *sc = &f.uc.uc_mcontext;
 
+	uint64_t fpstate;
+
 	if ((ka->flags & SA_ONSTACK) && t->sigalt_size && !on_altstack(t, r->rsp))
 		sp = t->sigalt_sp + t->sigalt_size;
+	/* The FPU state goes below the frame, 64-byte aligned as XSAVE wants. */
+	plat_user_fpu_sync(t->proc->vm->plat, r);
+	sp = ALIGN_DOWN(sp - sizeof(r->fpu), 64);
+	fpstate = sp;
+	if (copy_to_user(t->proc->vm, fpstate, r->fpu, sizeof(r->fpu)))
+		return false;
 	sp = ALIGN_DOWN(sp - sizeof(f), 16) - 8; /* as if the handler was called */
 	memset(&f, 0, sizeof(f));
 	f.pretcode = ka->restorer;
@@ -116,6 +124,7 @@ static bool setup_frame(struct task *t, int sig, const struct k_sigaction *ka, c
 	sc->cs = USER_CS, sc->ss = USER_SS;
 	sc->oldmask = t->restore_sigmask ? t->saved_sigmask : t->sig_blocked;
 	sc->cr2 = info->u.fault.addr;
+	sc->fpstate = fpstate;
 	f.uc.uc_sigmask = sc->oldmask;
 	f.info = *info;
 	if (copy_to_user(t->proc->vm, sp, &f, sizeof(f)))
@@ -148,6 +157,15 @@ long sys_rt_sigreturn(long a0, long a1, long a2, long a3, long a4, long a5)
 	r->rip = sc->rip;
 	r->rflags = (r->rflags & ~0x0dd5UL) | (sc->eflags & 0x0dd5UL);
 	t->sig_blocked = uc.uc_sigmask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (sc->fpstate) {
+		if (copy_from_user(t->proc->vm, r->fpu, sc->fpstate, sizeof(r->fpu)))
+			proc_exit_signal(SIGSEGV, true);
+		/* MXCSR reserved bits would fault on load: keep them clear. */
+		r->fpu[24 + 2] = 0;
+		r->fpu[24 + 3] = 0;
+		r->fpu_valid = true;
+		plat_user_fpu_forget(t->proc->vm->plat, r);
+	}
 	t->regs_restored = true; /* the syscall path must not touch rax, rcx, r11 */
 	return (long)r->rax;
 }

@@ -17,6 +17,10 @@ struct user_regs {
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t rip, rflags;
 	uint64_t fs_base, gs_base;
+	/* x87/SSE state in FXSAVE layout; the platform loads it on entry and
+	 * saves it at the trap, so each thread keeps its own. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	bool fpu_valid; /* false: start from the default state (fninit) */
 };
 
 enum user_trap_kind {
@@ -58,6 +62,12 @@ void plat_aspace_destroy(struct plat_aspace *as);
 /* The kernel changed or removed mappings in [va, va+len): forget cached
  * translations (TLB shootdown for this address space on every CPU). */
 void plat_aspace_invalidate(struct plat_aspace *as, uintptr_t va, size_t len);
+
+/* Makes regs->fpu hold the thread's current FPU state (before the kernel
+ * copies it, e.g. into a signal frame or for fork). */
+void plat_user_fpu_sync(struct plat_aspace *as, struct user_regs *regs);
+/* `regs` is going away (the thread exits): drop any reference to it. */
+void plat_user_fpu_forget(struct plat_aspace *as, struct user_regs *regs);
 
 /* Runs user code in `as` from `regs` until the next trap; updates `regs`
  * and fills `trap`. Called with interrupts enabled from a kernel thread. */
