@@ -13,6 +13,8 @@
 #include <kern/sched.h>
 #include <kern/timer.h>
 #include <kern/string.h>
+#include <kern/sync.h>
+#include <kern/errno.h>
 #include <plat/boot.h>
 #include <plat/cpu.h>
 #include <plat/entry.h>
@@ -79,6 +81,40 @@ static void mount_root(void)
 		pr_err("rootfs: cannot create the root file system (%d)", err);
 }
 
+/* Runs the first user program (init=PATH, else /init or /sbin/init from
+ * the initramfs). When it exits the machine powers off with its status, so
+ * a script given as init= is a complete test run. Returns if there is no
+ * program to run. */
+static void run_init_process(const char *path)
+{
+	static const char *const candidates[] = {"/init", "/sbin/init"};
+	const char *envp[] = {"HOME=/", "TERM=linux", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL};
+	struct semaphore done;
+	int status = 0, pid = -ENOENT;
+
+	sem_init(&done, 0);
+	if (path) {
+		const char *argv[] = {path, NULL};
+		pid = proc_spawn_init(path, argv, envp, &status, &done);
+	}
+	for (unsigned i = 0; !path && pid == -ENOENT && i < ARRAY_SIZE(candidates); i++) {
+		const char *argv[] = {candidates[i], NULL};
+		pid = proc_spawn_init(candidates[i], argv, envp, &status, &done);
+	}
+	if (pid < 0) {
+		if (path || pid != -ENOENT)
+			pr_err("init: cannot run %s (error %d); starting the kernel monitor", path ? path : "/init", pid);
+		return;
+	}
+	sem_down(&done);
+	if ((status & 0x7f) == 0) {
+		pr_info("init exited with status %d; powering off", (status >> 8) & 0xff);
+		plat_poweroff((status >> 8) & 0xff);
+	}
+	pr_err("init was killed by signal %d; powering off", status & 0x7f);
+	plat_poweroff(128 + (status & 0x7f));
+}
+
 static void init_thread(void *unused)
 {
 	const char *filter = cmdline_get("ktest");
@@ -97,6 +133,8 @@ static void init_thread(void *unused)
 		unsigned failed = ktest_run(*filter ? filter : "all");
 		plat_poweroff(failed > 125 ? 125 : (int)failed);
 	}
+	if (!init || strcmp(init, "monitor") != 0)
+		run_init_process(init);
 	monitor_run();
 	plat_poweroff(0);
 }

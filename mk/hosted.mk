@@ -50,7 +50,8 @@ $(HOSTED_BIN): $(HOSTED_MAIN_OBJ) $(HOSTED_LIB) tools/gensyms.sh
 
 -include $(shell find $(BUILD_HOSTED) -name '*.d' 2>/dev/null)
 
-HOSTED_ARGS ?= --cpus 2 --mem 128M
-run: hosted
+HOSTED_ARGS ?= --cpus 2 --mem 256M
+run:
 	$(Q)tools/deps.sh --quiet
-	$(Q)$(HOSTED_BIN) $(HOSTED_ARGS)
+	$(Q)$(MAKE) --no-print-directory hosted $(INITRAMFS)
+	$(Q)$(HOSTED_BIN) $(HOSTED_ARGS) --initrd $(INITRAMFS) $(CMDLINE)

@@ -2,7 +2,7 @@
 # embedded into both kernels as C arrays.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
-USER_PROGS := hello memory segv pipe_poll tty_termios tty_sigint
+USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
 USER_IMAGES_C := $(BUILD)/gen/user_images.c
 
@@ -20,3 +20,10 @@ $(USER_IMAGES_C): $(USER_BINS) tools/bin2c.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)tools/bin2c.sh $(foreach b,$(USER_BINS),$(notdir $(b))=$(b)) > $@
+
+# The initramfs: busybox-static and the init script (userland/).
+INITRAMFS := $(BUILD)/initramfs.cpio
+$(INITRAMFS): tools/mkinitramfs.sh userland/init userland/motd
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	$(Q)tools/mkinitramfs.sh $@

@@ -4,6 +4,9 @@
 #include <kern/proc.h>
 #include <kern/sync.h>
 #include <kern/user_images.h>
+#include <kern/abi/fcntl.h>
+#include <kern/errno.h>
+#include <kern/vfs.h>
 #include <plat/user.h>
 
 #define SEC 1000000000ULL
@@ -76,4 +79,47 @@ KTEST(user_segv_kills)
 	/* Killed by SIGSEGV (11) with a core-dump flag, as Linux reports it. */
 	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
 	KT_ASSERT_EQ(run_image(kt, "segv", argv, envp), 11 | 0x80);
+}
+
+/* Writes an embedded program into the file system so it can exec itself. */
+static int install_image(const char *name, const char *path)
+{
+	const struct user_image *img = user_image_find(name);
+	struct vfs_ctx ctx = {&cred_root, NULL, NULL};
+	struct file *f;
+	int err;
+
+	if (!img)
+		return -ENOENT;
+	ctx.root = ctx.cwd = vfs_root();
+	err = vfs_openat(&ctx, NULL, path, O_WRONLY | O_CREAT | O_TRUNC, 0755, &f);
+	if (!err) {
+		if (vfs_write(f, img->data, img->size) != (ssize_t)img->size)
+			err = -EIO;
+		file_put(f);
+	}
+	inode_put(ctx.root);
+	return err;
+}
+
+static void remove_file(const char *path)
+{
+	struct vfs_ctx ctx = {&cred_root, NULL, NULL};
+
+	ctx.root = ctx.cwd = vfs_root();
+	vfs_unlinkat(&ctx, NULL, path, 0);
+	inode_put(ctx.root);
+}
+
+KTEST(user_processes_and_signals)
+{
+	const char *argv[] = {"/tmp/procs", NULL};
+	const char *envp[] = {NULL};
+	int st;
+
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(install_image("procs", "/tmp/procs"), 0);
+	st = run_image(kt, "procs", argv, envp);
+	remove_file("/tmp/procs");
+	KT_ASSERT_EQ(st, 0);
 }

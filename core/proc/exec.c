@@ -83,7 +83,7 @@ int exec_build_image(struct task *t, elf_read_fn read, void *ctx, const char *pa
 	return 0;
 }
 
-static int setup_console_fds(struct process *p)
+int proc_setup_console_fds(struct process *p)
 {
 	p->fds = fdt_create();
 	if (!p->fds)
@@ -109,7 +109,7 @@ int proc_spawn_image(const void *image, size_t size, const char *const *argv, co
 	p->on_exit = done;
 	p->on_exit_status = status_out;
 	t = task_alloc(p);
-	err = t ? setup_console_fds(p) : -ENOMEM;
+	err = t ? proc_setup_console_fds(p) : -ENOMEM;
 	if (!err)
 		err = exec_build_image(t, read_mem_image, &m, argv && argv[0] ? argv[0] : "image", argv, envp, &p->vm);
 	if (!err) {

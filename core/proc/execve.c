@@ -186,35 +186,22 @@ static void exec_reset_process(struct task *t)
 	t->clear_child_tid = 0;
 }
 
-long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
+/* Runs `path` (an executable or a #! script) in place of the task's
+ * program. On success the task's registers point at the new entry; the old
+ * address space is gone. argv/envp are kernel copies (consumed). */
+static int exec_path(struct task *t, const char *path_in, struct exec_strings *argv, struct exec_strings *envp)
 {
-	struct task *t = task_current();
 	struct process *p = t->proc;
-	struct exec_strings argv = {0}, envp = {0};
 	char *path = kmalloc(PATH_MAX), *interp = kmalloc(SHEBANG_MAX), *iarg = kmalloc(SHEBANG_MAX);
 	struct vm_space *new_vm = NULL, *old_vm;
 	struct file *f = NULL;
-	long err;
+	int err;
 
 	if (!path || !interp || !iarg) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = strncpy_from_user(p->vm, path, (uintptr_t)upath, PATH_MAX);
-	if (err < 0)
-		goto out;
-	if (path[0] == '\0') {
-		err = -ENOENT;
-		goto out;
-	}
-	if ((err = strings_from_user(&argv, (uintptr_t)uargv)) || (err = strings_from_user(&envp, (uintptr_t)uenvp)))
-		goto out;
-	if (p->ntasks > 1) {
-		pr_warn("execve: pid %d has %u threads; exec from a threaded process is not supported yet", p->pid,
-			p->ntasks);
-		err = -EBUSY;
-		goto out;
-	}
+	kstrlcpy(path, path_in, PATH_MAX);
 	for (int depth = 0;; depth++) {
 		int sb;
 		if ((err = open_exec(p, path, &f)))
@@ -240,37 +227,113 @@ long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
 				err = strings_push(&nv, iarg, strlen(iarg));
 			if (!err)
 				err = strings_push(&nv, path, strlen(path));
-			for (unsigned i = 1; !err && i < argv.n; i++)
-				err = strings_push(&nv, argv.v[i], strlen(argv.v[i]));
-			strings_free(&argv);
-			argv = nv;
+			for (unsigned i = 1; !err && i < argv->n; i++)
+				err = strings_push(&nv, argv->v[i], strlen(argv->v[i]));
+			strings_free(argv);
+			*argv = nv;
 			if (err)
 				goto out;
 		}
 		kstrlcpy(path, interp, PATH_MAX);
 	}
 	/* Linux gives an empty argv an empty argv[0], so argc is never 0. */
-	if (argv.n == 0 && (err = strings_push(&argv, "", 0)))
+	if (argv->n == 0 && (err = strings_push(argv, "", 0)))
 		goto out;
-	err = exec_build_image(t, read_file, f, path, (const char *const *)argv.v,
-			       (const char *const *)(envp.v ? envp.v : (char *[]){NULL}), &new_vm);
+	err = exec_build_image(t, read_file, f, path, (const char *const *)argv->v,
+			       (const char *const *)(envp->v ? envp->v : (char *[]){NULL}), &new_vm);
 	if (err)
 		goto out;
 	/* Past the point of no return. */
 	old_vm = p->vm;
 	p->vm = new_vm;
-	vm_put(old_vm);
-	exec_reset_process(t);
+	if (old_vm)
+		vm_put(old_vm);
+	if (p->fds)
+		exec_reset_process(t);
 	proc_vfork_release(p);
 	t->regs_restored = true;
-	err = 0;
 out:
 	if (f)
 		file_put(f);
-	strings_free(&argv);
-	strings_free(&envp);
 	kfree(path);
 	kfree(interp);
 	kfree(iarg);
 	return err;
+}
+
+long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
+{
+	struct task *t = task_current();
+	struct process *p = t->proc;
+	struct exec_strings argv = {0}, envp = {0};
+	char *path = kmalloc(PATH_MAX);
+	long err;
+
+	if (!path)
+		return -ENOMEM;
+	err = strncpy_from_user(p->vm, path, (uintptr_t)upath, PATH_MAX);
+	if (err >= 0 && path[0] == '\0')
+		err = -ENOENT;
+	if (err >= 0 && !(err = strings_from_user(&argv, (uintptr_t)uargv)))
+		err = strings_from_user(&envp, (uintptr_t)uenvp);
+	if (!err && p->ntasks > 1) {
+		pr_warn("execve: pid %d has %u threads; exec from a threaded process is not supported yet", p->pid,
+			p->ntasks);
+		err = -EBUSY;
+	}
+	if (!err)
+		err = exec_path(t, path, &argv, &envp);
+	strings_free(&argv);
+	strings_free(&envp);
+	kfree(path);
+	return err;
+}
+
+int proc_spawn_init(const char *path, const char *const *argv_in, const char *const *envp_in, int *status_out,
+		    struct semaphore *done)
+{
+	struct exec_strings argv = {0}, envp = {0};
+	struct process *p = proc_alloc(NULL);
+	struct task *t;
+	int err = 0;
+
+	if (!p)
+		return -ENOMEM;
+	p->on_exit = done;
+	p->on_exit_status = status_out;
+	t = task_alloc(p);
+	if (!t)
+		err = -ENOMEM;
+	for (unsigned i = 0; !err && argv_in && argv_in[i]; i++)
+		err = strings_push(&argv, argv_in[i], strlen(argv_in[i]));
+	for (unsigned i = 0; !err && envp_in && envp_in[i]; i++)
+		err = strings_push(&envp, envp_in[i], strlen(envp_in[i]));
+	if (!err) {
+		p->root = vfs_root();
+		p->cwd = vfs_root();
+		err = proc_setup_console_fds(p);
+	}
+	if (!err)
+		err = exec_path(t, path, &argv, &envp);
+	strings_free(&argv);
+	strings_free(&envp);
+	if (!err) {
+		t->tid = p->pid;
+		err = task_start(t);
+	}
+	if (err) {
+		pr_err("init: cannot start %s: error %d", path, err);
+		proc_table_lock();
+		if (t) {
+			spin_lock(&p->lock);
+			list_remove(&t->proc_node);
+			p->ntasks--;
+			spin_unlock(&p->lock);
+			kfree(t);
+		}
+		proc_destroy_unstarted(p);
+		proc_table_unlock();
+		return err;
+	}
+	return p->pid;
 }

@@ -12,6 +12,8 @@ extern struct list_node proc_all_list;
 	     _it != &proc_all_list && ((p) = list_entry(_it, struct process, all_node)); \
 	     _it = _it->next)
 struct process *proc_alloc(struct process *parent);
+/* Descriptors 0-2 on the console. */
+int proc_setup_console_fds(struct process *p);
 /* A new pid/tid, table lock held. */
 int proc_alloc_id(void);
 /* Frees a process that never ran (clone failed), table lock held. */

@@ -29,12 +29,14 @@ void proc_notify_parent(struct process *p)
 	bool stop_or_cont = p->state == PROC_ALIVE;
 
 	/* SA_NOCLDSTOP: no SIGCHLD for stops and continues. */
-	if (p->exit_signal && !(stop_or_cont && (parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP)))
-		signal_send_process_info(parent, stop_or_cont ? SIGCHLD : p->exit_signal, SI_KERNEL, p->pid,
-					 p->cred.uid);
+	/* The state change is published before SIGCHLD, so a parent woken by
+	 * the signal inside wait finds the child rather than failing with EINTR. */
 	spin_lock(&parent->child_wait.lock);
 	parent->child_gen++;
 	spin_unlock(&parent->child_wait.lock);
+	if (p->exit_signal && !(stop_or_cont && (parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP)))
+		signal_send_process_info(parent, stop_or_cont ? SIGCHLD : p->exit_signal, SI_KERNEL, p->pid,
+					 p->cred.uid);
 	waitqueue_wake_all(&parent->child_wait);
 }
 

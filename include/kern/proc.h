@@ -102,8 +102,11 @@ struct process *proc_find(int pid);
 void proc_table_lock(void);
 void proc_table_unlock(void);
 
-/* Starts the first user process: runs `path` with argv/envp. */
-int proc_spawn_init(const char *path, const char *const *argv, const char *const *envp);
+/* Starts the first user process: runs `path` (from the file system) with
+ * argv/envp. `done`, if not NULL, is posted with the wait status in
+ * *status_out when it exits. Returns its pid or -errno. */
+int proc_spawn_init(const char *path, const char *const *argv, const char *const *envp, int *status_out,
+		    struct semaphore *done);
 /* The same from an in-memory image (tests, early boot). `done`, if not
  * NULL, receives the wait status when the process has exited. */
 int proc_spawn_image(const void *image, size_t size, const char *const *argv, const char *const *envp,
