@@ -1,0 +1,3 @@
+echo abcdef | rev
+echo abcdefghij | fold -w 4
+echo "one two three" | tr ' ' '\n' | tac

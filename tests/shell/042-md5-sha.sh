@@ -1,0 +1,3 @@
+printf 'abc' | md5sum
+printf 'abc' | sha1sum
+printf 'abc' | sha256sum

@@ -1,0 +1,2 @@
+a="it's"; echo "$a" 'say "hi"' "back\\slash" "dollar \$x"
+echo "$(echo "inner \"quoted\"")"

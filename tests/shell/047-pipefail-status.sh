@@ -1,0 +1,3 @@
+false | true; echo $?
+true | false; echo $?
+echo x | grep -q y; echo $?

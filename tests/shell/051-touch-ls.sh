@@ -1,0 +1,4 @@
+touch b a c
+ls
+ls -1 | wc -l
+ls -a | head -2

@@ -1,0 +1,3 @@
+id -u
+id -g
+whoami

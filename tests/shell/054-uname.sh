@@ -1,0 +1,2 @@
+uname -m
+uname -s

@@ -1,0 +1,2 @@
+start=$(date +%s); sleep 1; end=$(date +%s)
+[ $((end - start)) -ge 1 ] && echo slept

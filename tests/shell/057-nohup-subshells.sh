@@ -1,0 +1,4 @@
+(sleep 0.1; echo from-sub) &
+echo main
+wait
+echo after
