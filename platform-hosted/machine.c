@@ -35,6 +35,7 @@ static void usage(FILE *f, const char *prog)
 		"  --time=real|virtual  real: host clock; virtual: deterministic (default real)\n"
 		"  --seed N           seed for the kernel's random streams (default 1)\n"
 		"  --initrd FILE      a cpio (newc) archive unpacked as the root file system\n"
+		"  --strace           trace every system call (the kernel's strace option)\n"
 		"  -h, --help         this text\n"
 		"Kernel options go after the options, e.g.: %s --cpus 4 ktest=all\n",
 		prog, PLAT_MAX_CPUS, prog);
@@ -65,12 +66,14 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 	static const struct option opts[] = {
 		{"cpus", required_argument, NULL, 'c'}, {"mem", required_argument, NULL, 'm'},
 		{"time", required_argument, NULL, 't'}, {"seed", required_argument, NULL, 's'},
-		{"initrd", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{"initrd", required_argument, NULL, 'i'}, {"strace", no_argument, NULL, 'S'},
+		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int o;
 	size_t len = 0;
+	bool strace = false;
 
 	hosted_cfg.argv = argv;
 	optind = 1;
@@ -110,6 +113,9 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 		case 'i':
 			hosted_cfg.initrd = optarg;
 			break;
+		case 'S':
+			strace = true;
+			break;
 		case 'h':
 			usage(stdout, argv[0]);
 			exit(0);
@@ -125,6 +131,13 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 			fprintf(stderr, "%s: kernel command line too long\n", argv[0]);
 			return false;
 		}
+		len += (size_t)n;
+	}
+	/* Tracing is the kernel's own switch (strace on its command line). */
+	if (strace) {
+		int n = snprintf(cmdline + len, size - len, "%sstrace", len ? " " : "");
+		if (n < 0 || (size_t)n >= size - len)
+			return false;
 		len += (size_t)n;
 	}
 	/* The seed travels on the kernel command line, where the core reads it. */
