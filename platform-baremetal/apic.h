@@ -10,6 +10,7 @@
 #define IRQ_LINES 64
 #define VEC_TIMER 0xf0
 #define VEC_IPI 0xf1
+#define VEC_TLB 0xf2 /* TLB shootdown (tlb_shootdown.c) */
 #define VEC_APIC_ERROR 0xfe
 #define VEC_SPURIOUS 0xff
 

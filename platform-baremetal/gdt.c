@@ -11,7 +11,10 @@ void gdt_load(struct cpu_local *c)
 	c->gdt[GDT_NULL] = 0;
 	c->gdt[GDT_KERNEL_CODE] = GDT_DESC_KERNEL_CODE64;
 	c->gdt[GDT_KERNEL_DATA] = GDT_DESC_KERNEL_DATA;
-	c->gdt[GDT_USER_CODE32] = GDT_DESC_USER_CODE32;
+	/* sysret derives its selectors from this slot's position but never
+	 * reads it; left empty, user code cannot far-jump into 32-bit mode,
+	 * whose state struct user_regs could not describe. */
+	c->gdt[GDT_USER_CODE32] = 0;
 	c->gdt[GDT_USER_DATA] = GDT_DESC_USER_DATA;
 	c->gdt[GDT_USER_CODE64] = GDT_DESC_USER_CODE64;
 	c->tss.iomap_base = sizeof(c->tss); /* no I/O permission bitmap */

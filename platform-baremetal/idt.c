@@ -1,5 +1,5 @@
 /* The IDT, shared by all CPUs: every vector enters through a 16-byte stub in
- * trap.S. Faults that mean the current stack is unusable get IST stacks. */
+ * trap_entry.S. Faults that mean the current stack is unusable get IST stacks. */
 #include <arch/x86_64/desc.h>
 #include "percpu.h"
 
@@ -20,8 +20,10 @@ void idt_init(void)
 			ist = IST_NMI;
 		else if (v == EXC_MC)
 			ist = IST_MACHINE_CHECK;
+		/* int3 and into may be used by user code (SIGTRAP, as on Linux);
+		 * any other `int n` from ring 3 is a #GP. */
 		idt[v] = idt_gate_make((uintptr_t)trap_stubs + v * TRAP_STUB_SIZE, KERNEL_CS, ist,
-				       IDT_GATE_INTERRUPT);
+				       v == EXC_BP || v == EXC_OF ? IDT_GATE_INTERRUPT_USER : IDT_GATE_INTERRUPT);
 	}
 }
 

@@ -9,6 +9,11 @@
 
 struct cpu_local cpu_locals[PLAT_MAX_CPUS];
 
+_Static_assert(offsetof(struct cpu_local, user_kernel_rsp) == PERCPU_USER_KERNEL_RSP, "percpu_offsets.h");
+_Static_assert(offsetof(struct cpu_local, user_rsp_scratch) == PERCPU_USER_RSP_SCRATCH, "percpu_offsets.h");
+_Static_assert(offsetof(struct cpu_local, user_regs) == PERCPU_USER_REGS, "percpu_offsets.h");
+_Static_assert(offsetof(struct cpu_local, tss_rsp0) == PERCPU_TSS_RSP0, "percpu_offsets.h");
+
 void percpu_prepare(unsigned cpu, uint32_t apic_id)
 {
 	struct cpu_local *c = &cpu_locals[cpu];
@@ -18,8 +23,13 @@ void percpu_prepare(unsigned cpu, uint32_t apic_id)
 	c->self = c;
 	c->index = cpu;
 	c->apic_id = apic_id;
-	for (unsigned i = 0; i < IST_COUNT; i++)
-		c->ist_top[i] = (uintptr_t)plat_phys_to_virt(stacks) + (i + 1) * IST_STACK_SIZE;
+	c->tss_rsp0 = (uint64_t *)((char *)&c->tss + offsetof(struct tss64, rsp));
+	for (unsigned i = 0; i < IST_COUNT; i++) {
+		uintptr_t top = (uintptr_t)plat_phys_to_virt(stacks) + (i + 1) * IST_STACK_SIZE - IST_TOP_RESERVED;
+
+		*(struct cpu_local **)top = c;
+		c->ist_top[i] = top;
+	}
 }
 
 void percpu_load(unsigned cpu)
@@ -30,4 +40,6 @@ void percpu_load(unsigned cpu)
 	wrmsr(MSR_GS_BASE, (uintptr_t)c);
 	gdt_load(c);
 	idt_load();
+	cpu_features_init(c);
+	syscall_msr_init();
 }

@@ -4,15 +4,32 @@
 #include <arch/x86_64/desc.h>
 #include <kern/types.h>
 #include <plat/cpu.h>
+#include "percpu_offsets.h"
 
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 #define IST_COUNT 3
 #define IST_STACK_SIZE 16384
+/* The top 16 bytes of each IST stack hold its CPU's cpu_local pointer, so a
+ * handler entered with a user GS base can still find its CPU. */
+#define IST_TOP_RESERVED 16
+
+struct plat_aspace;
+struct user_regs;
+struct user_trap;
 
 struct cpu_local {
 	struct cpu_local *self; /* %gs:0, so this_cpu() is one load */
+	/* user_entry.S reaches these at the offsets in percpu_offsets.h. */
+	uint64_t user_kernel_rsp;    /* the entering thread's stack while user code runs */
+	uint64_t user_rsp_scratch;   /* user rsp during the syscall entry */
+	struct user_regs *user_regs; /* where the next trap from ring 3 saves state */
+	uint64_t *tss_rsp0;          /* &tss.rsp[0]: the stack for entries from ring 3 */
+	/* C only from here on. */
+	struct user_trap *user_trap;   /* and where it describes itself */
+	struct plat_aspace *loaded_as; /* whose tables CR3 holds; NULL: the kernel's */
+	volatile int tlb_request;      /* a shootdown (tlb_shootdown.c) waits for us */
 	unsigned index;         /* plat_cpu_id() */
 	uint32_t apic_id;
 	volatile ktime_t timer_deadline; /* 0 = disarmed */
@@ -43,4 +60,7 @@ void percpu_load(unsigned cpu);
 void gdt_load(struct cpu_local *c);
 void idt_init(void);
 void idt_load(void);
+/* Per-CPU feature setup (cpu_features.c) and syscall MSRs (syscall_msr.c). */
+void cpu_features_init(struct cpu_local *c);
+void syscall_msr_init(void);
 #endif

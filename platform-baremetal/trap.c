@@ -2,6 +2,7 @@
  * kernel_fatal_trap(); interrupts run their handler, acknowledge the LAPIC
  * and give the core its preemption point (kernel_interrupt_exit). */
 #include <arch/x86_64/desc.h>
+#include <arch/x86_64/msr.h>
 #include <kern/printf.h>
 #include <kern/stdarg.h>
 #include <plat/console.h>
@@ -11,6 +12,7 @@
 #include "cpu_ops.h"
 #include "percpu.h"
 #include "trap.h"
+#include "user_cpu.h"
 
 static const char *const exception_names[EXC_COUNT] = {
 	[EXC_DE] = "divide error",
@@ -93,6 +95,11 @@ void trap_dispatch(struct trap_frame *f)
 {
 	unsigned v = (unsigned)f->vector;
 
+	/* NMI, #MC and #DF may arrive between a swapgs and the return to
+	 * ring 3, with the user's GS base. Their IST stacks say which CPU
+	 * this is (percpu.h); they do not return, so nothing is restored. */
+	if (v == EXC_NMI || v == EXC_MC || v == EXC_DF)
+		wrmsr(MSR_GS_BASE, *(const uint64_t *)(f + 1));
 	if (v < EXC_COUNT) {
 		exception_fatal(f);
 	} else if (v >= VEC_IRQ_BASE && v < VEC_IRQ_BASE + IRQ_LINES) {
@@ -104,6 +111,9 @@ void trap_dispatch(struct trap_frame *f)
 	} else if (v == VEC_IPI) {
 		kernel_ipi_interrupt();
 		interrupt_done();
+	} else if (v == VEC_TLB) {
+		tlb_shootdown_interrupt();
+		lapic_eoi();
 	} else if (v == VEC_APIC_ERROR) {
 		lapic_error_interrupt();
 		lapic_eoi();

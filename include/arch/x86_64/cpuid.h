@@ -4,6 +4,7 @@
 #define ARCH_X86_64_CPUID_H
 
 #define CPUID_LEAF_FEATURES 0x00000001
+#define CPUID_LEAF_EXT_FEATURES_7 0x00000007
 #define CPUID_LEAF_EXT_MAX 0x80000000
 #define CPUID_LEAF_EXT_FEATURES 0x80000001
 #define CPUID_LEAF_EXT_POWER 0x80000007
@@ -17,6 +18,12 @@
 #define CPUID_1_EDX_PAE (1 << 6)
 #define CPUID_1_EDX_APIC (1 << 9)
 #define CPUID_1_EDX_PGE (1 << 13)
+#define CPUID_1_EDX_FXSR (1 << 24)
+#define CPUID_1_EDX_SSE (1 << 25)
+/* Leaf 7, subleaf 0 */
+#define CPUID_7_EBX_FSGSBASE (1 << 0)
+#define CPUID_7_EBX_SMEP (1 << 7)
+#define CPUID_7_EBX_SMAP (1 << 20)
 /* Leaf 0x80000001 */
 #define CPUID_EXT_ECX_SVM (1 << 2)
 #define CPUID_EXT_EDX_NX (1 << 20)

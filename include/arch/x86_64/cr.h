@@ -33,6 +33,14 @@
 #define EFER_NXE CR_BIT(11) /* no-execute bit in page tables */
 #define EFER_SVME CR_BIT(12)
 
-#define RFLAGS_IF CR_BIT(9) /* interrupts enabled */
+#define RFLAGS_RESERVED1 CR_BIT(1) /* always reads as 1 */
+#define RFLAGS_TF CR_BIT(8)  /* single-step trap */
+#define RFLAGS_IF CR_BIT(9)  /* interrupts enabled */
+#define RFLAGS_DF CR_BIT(10) /* string direction */
+#define RFLAGS_NT CR_BIT(14) /* nested task */
+#define RFLAGS_AC CR_BIT(18) /* alignment check; with SMAP, user access allowed */
+/* What user code may choose: CF PF AF ZF SF TF DF OF (the same set the
+ * hosted platform lets through). */
+#define RFLAGS_USER_MASK 0x0dd5
 
 #endif

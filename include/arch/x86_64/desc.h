@@ -29,7 +29,8 @@
 #define GDT_DESC_USER_CODE64 0x00affa000000ffff
 
 #define IDT_ENTRIES 256
-#define IDT_GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define IDT_GATE_INTERRUPT 0x8e      /* present, DPL 0, 64-bit interrupt gate */
+#define IDT_GATE_INTERRUPT_USER 0xee /* the same, reachable with `int n` from ring 3 */
 
 /* Exception vectors. */
 #define EXC_DE 0
