@@ -6,6 +6,7 @@
 #include "fs_internal.h"
 
 #define NSEC_PER_SEC 1000000000LL
+#define ANON_FILE_DEV 0xc /* Linux's pipefs is an anonymous device too */
 
 void inode_stat(struct inode *ip, struct kstat *st)
 {
@@ -26,6 +27,8 @@ void inode_stat(struct inode *ip, struct kstat *st)
 	st->btime_ns = ip->btime_ns;
 	st->mount_root = inode_is_fs_root(ip);
 	mutex_unlock(&ip->lock);
+	if (ip->sb->ops->getattr)
+		ip->sb->ops->getattr(ip, st);
 }
 
 /* Seconds and nanoseconds with the nanoseconds in [0, 1e9). */
@@ -118,10 +121,29 @@ int vfs_fstatat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, 
 	return 0;
 }
 
+/* A file without an inode (pipe, tty) looks like an anonymous FIFO unless
+ * its ops say more; the inode number is unique while the file is open. */
+static void anon_stat(struct file *f, struct kstat *st)
+{
+	int64_t now = vfs_now_ns();
+
+	memset(st, 0, sizeof(*st));
+	st->dev = ANON_FILE_DEV;
+	st->ino = (uint64_t)(uintptr_t)f >> 4;
+	st->mode = S_IFIFO | 0600;
+	st->nlink = 1;
+	st->blksize = 4096;
+	st->atime_ns = st->mtime_ns = st->ctime_ns = st->btime_ns = now;
+	if (f->fops->getattr)
+		f->fops->getattr(f, st);
+}
+
 int vfs_fstat(struct file *f, struct kstat *st)
 {
-	if (!f->inode)
-		return -EBADF;
+	if (!f->inode) {
+		anon_stat(f, st);
+		return 0;
+	}
 	inode_stat(f->inode, st);
 	return 0;
 }

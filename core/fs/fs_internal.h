@@ -73,6 +73,7 @@ static inline void ns_unlock(struct super_block *sb)
 
 /* --- built-ins registered by vfs_init() --- */
 extern struct fs_type tmpfs_fs_type;
+extern struct fs_type procfs_fs_type;
 void chrdev_register_builtins(void);
 int rootfs_dev_attach(struct inode *devdir);
 void rootfs_dev_detach(void);

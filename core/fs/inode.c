@@ -137,8 +137,8 @@ void vfs_init(void)
 	spin_unlock(&init_lock);
 	if (!first)
 		return;
-	if (fs_register(&tmpfs_fs_type))
-		panic("vfs: cannot register tmpfs");
+	if (fs_register(&tmpfs_fs_type) || fs_register(&procfs_fs_type))
+		panic("vfs: cannot register the built-in file systems");
 	krandom_init();
 	chrdev_register_builtins();
 }

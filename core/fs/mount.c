@@ -1,6 +1,7 @@
 /* File-system types, superblocks and the mount table. A mount covers a
  * directory inode (its covered_by); lookups step onto the mounted root, and
  * ".." at a mounted root steps back onto the covered directory. */
+#include <kern/abi/statfs.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/log.h>
@@ -253,4 +254,64 @@ struct inode *vfs_root(void)
 		ip = inode_get(root_mount->sb->root);
 	spin_unlock(&mount_lock);
 	return ip;
+}
+
+void vfs_statfs(struct inode *ip, struct kstatfs *st)
+{
+	struct page_stats ps;
+
+	page_stats(&ps);
+	memset(st, 0, sizeof(*st));
+	st->type = ip->sb->type->magic;
+	st->bsize = st->frsize = PAGE_SIZE;
+	st->namelen = NAME_MAX;
+	st->fsid = ip->sb->dev;
+	st->flags = ST_VALID;
+	if (ip->sb->type == &tmpfs_fs_type) {
+		/* tmpfs has no size limit of its own: it can grow into free memory. */
+		st->blocks = ps.total_pages;
+		st->bfree = st->bavail = ps.free_pages;
+		st->files = ps.total_pages;
+		st->ffree = ps.free_pages;
+	}
+}
+
+size_t vfs_mounts_snapshot(struct mount_info *out, size_t max)
+{
+	size_t n = 0;
+
+	spin_lock(&mount_lock);
+	list_for_each (it, &mounts) {
+		struct mount *m = list_entry(it, struct mount, node);
+		if (n == max)
+			break;
+		out[n].mountpoint = m->mountpoint ? inode_get(m->mountpoint) : NULL;
+		out[n].root = inode_get(m->sb->root);
+		out[n].fstype = m->sb->type->name;
+		n++;
+	}
+	spin_unlock(&mount_lock);
+	return n;
+}
+
+void vfs_mounts_release(struct mount_info *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].mountpoint)
+			inode_put(m[i].mountpoint);
+		inode_put(m[i].root);
+	}
+}
+
+size_t vfs_fs_types(const struct fs_type **out, size_t max)
+{
+	size_t n = 0;
+
+	spin_lock(&mount_lock);
+	list_for_each (it, &fs_types) {
+		if (n < max)
+			out[n++] = list_entry(it, struct fs_type, node);
+	}
+	spin_unlock(&mount_lock);
+	return n;
 }

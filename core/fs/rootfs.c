@@ -1,6 +1,5 @@
 /* The root file system: tmpfs on "/", a tmpfs with the device nodes on
- * /dev, empty /proc (procfs mounts itself there) and /tmp, then the
- * initramfs on top. */
+ * /dev, procfs on /proc, an empty /tmp, then the initramfs on top. */
 #include <kern/errno.h>
 #include <kern/log.h>
 
@@ -64,6 +63,11 @@ int rootfs_init(const void *initramfs, size_t len)
 	err = make_dirs(&ctx);
 	if (!err)
 		err = mount_dev(&ctx);
+	if (!err) {
+		err = vfs_mount(&ctx, NULL, "/proc", "proc", NULL);
+		if (err)
+			pr_err("rootfs: cannot mount /proc: error %d", err);
+	}
 	if (!err && len) {
 		err = cpio_unpack(root, initramfs, len);
 		if (err)
@@ -71,7 +75,7 @@ int rootfs_init(const void *initramfs, size_t len)
 	}
 	inode_put(root);
 	if (!err)
-		pr_info("rootfs: tmpfs on /, devices on /dev%s", len ? ", initramfs unpacked" : "");
+		pr_info("rootfs: tmpfs on /, devices on /dev, procfs on /proc%s", len ? ", initramfs unpacked" : "");
 	return err;
 }
 
@@ -85,6 +89,11 @@ int rootfs_teardown(void)
 		return -EINVAL;
 	ctx.cred = &cred_root;
 	ctx.root = ctx.cwd = root;
+	err = vfs_umount(&ctx, NULL, "/proc");
+	if (err && err != -EINVAL) {
+		inode_put(root);
+		return err;
+	}
 	rootfs_dev_detach();
 	err = vfs_umount(&ctx, NULL, "/dev");
 	inode_put(root);

@@ -2,6 +2,7 @@
  * entries with stable cookies (the getdents64 position), regular files are
  * sparse page stores, symlinks keep their target string. Every inode is on
  * its superblock's list so that unmounting frees the lot. */
+#include <kern/abi/statfs.h>
 #include <kern/errno.h>
 #include <kern/log.h>
 #include <kern/mm.h>
@@ -525,5 +526,7 @@ static int tmpfs_mount(const struct fs_type *type, const void *data, struct supe
 
 struct fs_type tmpfs_fs_type = {
     .name = "tmpfs",
+    .magic = TMPFS_MAGIC,
+    .nodev = true,
     .mount = tmpfs_mount,
 };

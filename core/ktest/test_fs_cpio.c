@@ -253,6 +253,8 @@ KTEST(fs_rootfs)
 	KT_ASSERT_EQ(stat_path(&c, "/tmp", &st), 0);
 	KT_ASSERT_EQ(st.mode, S_IFDIR | 01777);
 	KT_ASSERT_EQ(stat_path(&c, "/proc", &st), 0);
+	KT_ASSERT(st.mount_root); /* procfs */
+	KT_ASSERT_EQ(stat_path(&c, "/proc/meminfo", &st), 0);
 	KT_ASSERT_EQ(stat_path(&c, "/dev", &st), 0);
 	KT_ASSERT(st.mount_root);
 	KT_ASSERT_EQ(stat_path(&c, "/dev/null", &st), 0);
@@ -266,16 +268,17 @@ KTEST(fs_rootfs)
 	KT_ASSERT_EQ(stat_path(&c, "/dev/late", &st), 0);
 	KT_ASSERT_EQ(st.rdev, kdev_make(241, 7));
 	KT_ASSERT_EQ(chrdev_unregister(241, 7), 0);
-	/* Another file system on /proc; busy while mounted. */
-	KT_ASSERT_EQ(vfs_mount(&c, NULL, "/proc", "tmpfs", NULL), 0);
+	/* Another file system on /tmp; busy while mounted. */
+	KT_ASSERT_EQ(vfs_mount(&c, NULL, "/proc", "tmpfs", NULL), -EBUSY);
+	KT_ASSERT_EQ(vfs_mount(&c, NULL, "/tmp", "tmpfs", NULL), 0);
 	KT_ASSERT_EQ(vfs_openat(&c, NULL, "/dev/null", O_RDONLY, 0, &f), 0);
 	inode_put(root);
 	KT_ASSERT_EQ(rootfs_teardown(), -EBUSY); /* /dev is in use */
 	file_put(f);
-	KT_ASSERT_EQ(rootfs_teardown(), -EBUSY); /* /proc is still mounted */
+	KT_ASSERT_EQ(rootfs_teardown(), -EBUSY); /* /tmp is still mounted */
 	root = vfs_root();
 	c.root = c.cwd = root;
-	KT_ASSERT_EQ(vfs_umount(&c, NULL, "/proc"), 0);
+	KT_ASSERT_EQ(vfs_umount(&c, NULL, "/tmp"), 0);
 	inode_put(root);
 	KT_ASSERT_EQ(rootfs_teardown(), 0);
 	KT_ASSERT(vfs_root() == NULL);

@@ -5,6 +5,7 @@
 #include <kern/log.h>
 #include <kern/mm.h>
 #include <kern/proc.h>
+#include <kern/procfs.h>
 #include <kern/random.h>
 #include <kern/string.h>
 #include <kern/tty.h>
@@ -78,6 +79,7 @@ int exec_build_image(struct task *t, elf_read_fn read, void *ctx, const char *pa
 	t->regs.rip = img.entry;
 	t->regs.rsp = (uint64_t)sp;
 	t->regs.rflags = 0x202;
+	procfs_record_args(p, vm, (uintptr_t)sp);
 	set_comm(p, path);
 	*vm_out = vm;
 	return 0;

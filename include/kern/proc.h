@@ -46,6 +46,7 @@ struct process {
 	struct cred cred;
 	uint32_t suid, sgid;       /* saved set-user/group ids */
 	char comm[PROC_COMM_LEN];
+	uintptr_t arg_start, arg_end; /* argv strings in user memory (/proc/<pid>/cmdline) */
 	struct k_sigaction sigactions[NSIG];
 	uint64_t sig_pending;      /* process-directed signals */
 	struct waitqueue child_wait; /* parents wait here for child state changes */

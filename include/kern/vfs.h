@@ -54,6 +54,7 @@ extern const struct cred cred_root;
 struct inode;
 struct file;
 struct super_block;
+struct kstat;
 
 /* What a poller should wait on: file ops' poll() adds the wait queue(s) whose
  * wake-up means the mask may have changed. `pt` may be NULL (just a query). */
@@ -82,6 +83,10 @@ struct file_ops {
 	/* `arg` is the raw user-space argument; the handler uses the syscall
 	 * layer's copy routines. NULL: ENOTTY. */
 	long (*ioctl)(struct file *f, unsigned cmd, uintptr_t arg);
+	/* fstat of a file without an inode (pipes, ttys): fills what it knows
+	 * over the VFS's anonymous default (a FIFO owned by root). NULL: the
+	 * default. */
+	void (*getattr)(struct file *f, struct kstat *st);
 };
 
 /* One directory entry handed to a readdir callback; returns false when the
@@ -147,6 +152,9 @@ struct super_block_ops {
 	/* Frees everything of an unmounted file system (no references left
 	 * except the root's own). */
 	void (*kill)(struct super_block *sb);
+	/* Optional: adjusts what stat reports (synthetic file systems whose
+	 * inodes have no directory entries, e.g. procfs's link counts). */
+	void (*getattr)(struct inode *ip, struct kstat *st);
 };
 
 struct super_block {
@@ -163,6 +171,8 @@ struct super_block {
 
 struct fs_type {
 	const char *name;
+	uint64_t magic; /* statfs f_type (Linux's magic number) */
+	bool nodev;     /* not backed by a device ("nodev" in /proc/filesystems) */
 	/* Creates a new instance; `data` is file-system specific (may be NULL). */
 	int (*mount)(const struct fs_type *type, const void *data, struct super_block **out);
 	struct list_node node;
@@ -233,6 +243,23 @@ int vfs_mount_sb(struct super_block *sb, struct inode *mountpoint);
 int vfs_umount(const struct vfs_ctx *ctx, struct inode *dir, const char *path);
 /* The global root "/" (a new reference), or NULL before rootfs_init(). */
 struct inode *vfs_root(void);
+
+/* What statfs reports for the file system holding ip. */
+struct kstatfs {
+	uint64_t type, bsize, blocks, bfree, bavail, files, ffree, fsid, namelen, frsize, flags;
+};
+void vfs_statfs(struct inode *ip, struct kstatfs *st);
+/* Mount-table listing (/proc/mounts): up to max entries, each with a new
+ * reference on its mount point (NULL for "/") and the file system's root;
+ * release with vfs_mounts_release. Returns the number filled. */
+struct mount_info {
+	struct inode *mountpoint, *root;
+	const char *fstype;
+};
+size_t vfs_mounts_snapshot(struct mount_info *out, size_t max);
+void vfs_mounts_release(struct mount_info *m, size_t n);
+/* The registered file-system types, for /proc/filesystems. */
+size_t vfs_fs_types(const struct fs_type **out, size_t max);
 
 /* --- path lookup ---------------------------------------------------------- */
 #define LOOKUP_FOLLOW    1 /* follow a symlink in the last component */
