@@ -3,6 +3,8 @@
 # (command line ktest=all) under SeaBIOS and OVMF with 1 and 4 CPUs, plus:
 #   pvh      the ELF directly (qemu -kernel, PVH entry), 2 CPUs
 #   noacpi   PVH with acpi=off: the no-MADT fallback must give 1 CPU
+#   max-smp1, max-smp4  -cpu max (SMEP, SMAP, FSGSBASE: the default qemu64
+#            model has none of them, so both kinds of CPU are covered)
 #   monitor  the plain ISO, driving the kernel monitor over the serial line
 #            (UART receive interrupts through the I/O APIC), ending in
 #            `reboot` (8042 reset; QEMU's -no-reboot turns it into exit 0)
@@ -133,6 +135,10 @@ ktest_boot uefi-smp4 --test --uefi --smp 4
 ktest_boot pvh-smp2 --kernel "$ELF" --append "ktest=all" --smp 2
 expect_in_log="falling back to 1 cpu"
 ktest_boot noacpi --kernel "$ELF" --append "ktest=all acpi=off" --smp 4
+expect_in_log="SMEP on, SMAP on, FSGSBASE on"
+ktest_boot max-smp1 --test --smp 1 -- -cpu max
+expect_in_log="SMEP on, SMAP on, FSGSBASE on"
+ktest_boot max-smp4 --test --uefi --smp 4 -- -cpu max
 monitor_boot
 
 if [ "$failures" -ne 0 ]; then
