@@ -91,6 +91,7 @@ static void stub_image_init(void)
 static long stub_syscall(struct plat_aspace *as, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	struct user_regs_struct saved, r;
+	bool kicked = false;
 	int st;
 
 	if (ptrace(PTRACE_GETREGS, as->stub, 0, &saved) < 0)
@@ -106,21 +107,22 @@ static long stub_syscall(struct plat_aspace *as, long nr, long a0, long a1, long
 	r.rip = STUB_GADGET;
 	if (ptrace(PTRACE_SETREGS, as->stub, 0, &r) < 0 || ptrace(PTRACE_CONT, as->stub, 0, 0) < 0)
 		return -errno;
-	if (waitpid(as->stub, &st, __WALL) < 0 || !WIFSTOPPED(st))
-		return -ESRCH;
-	if (WSTOPSIG(st) != SIGTRAP) {
-		/* A kick arrived first: it stays pending, re-sent on the next resume. */
-		if (WSTOPSIG(st) == KICK_SIGNAL) {
-			ptrace(PTRACE_GETREGS, as->stub, 0, &r);
-			if (r.rip == STUB_GADGET) {
-				if (ptrace(PTRACE_CONT, as->stub, 0, 0) < 0 || waitpid(as->stub, &st, __WALL) < 0 ||
-				    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
-					return -EIO;
-			}
-		} else {
+	/* A kick (an interrupt for the CPU) can stop the stub anywhere in the
+	 * gadget: swallow it until the int3 after the syscall, then send it
+	 * again so that the next user run stops for it as it should. */
+	for (;;) {
+		if (waitpid(as->stub, &st, __WALL) < 0 || !WIFSTOPPED(st))
+			return -ESRCH;
+		if (WSTOPSIG(st) == SIGTRAP)
+			break;
+		if (WSTOPSIG(st) != KICK_SIGNAL)
 			return -EIO;
-		}
+		kicked = true;
+		if (ptrace(PTRACE_CONT, as->stub, 0, 0) < 0)
+			return -errno;
 	}
+	if (kicked)
+		kill(as->stub, KICK_SIGNAL);
 	if (ptrace(PTRACE_GETREGS, as->stub, 0, &r) < 0)
 		return -errno;
 	ptrace(PTRACE_SETREGS, as->stub, 0, &saved);
@@ -326,18 +328,22 @@ static int runner_run(struct plat_aspace *as)
 				as->last_fault_pte = *e;
 				if (mmu_fill(as, addr))
 					continue;
+				/* The host refused the mapping: the platform, not the program, failed. */
+				fprintf(stderr, "hosted: cannot map user page %#lx into the stub\n", (unsigned long)addr);
+				as->last_fault = 0;
+				set_exception(t, 8, 0);
+				break;
 			}
 			as->last_fault = 0;
 			t->kind = USER_TRAP_PAGE_FAULT;
 			t->addr = addr;
 			t->vector = 14;
-			if (!e) {
+			if (!e)
 				t->access = addr == h.rip ? USER_ACCESS_EXEC : USER_ACCESS_READ;
-			} else {
-				/* Mapped as the tables say and still faulting: a protection fault. */
-				t->access = USER_ACCESS_PRESENT |
-					    (!(*e & PTE_W) ? USER_ACCESS_WRITE : (addr == h.rip ? USER_ACCESS_EXEC : 0));
-			}
+			else if (addr == h.rip && (*e & PTE_NX))
+				t->access = USER_ACCESS_PRESENT | USER_ACCESS_EXEC;
+			else /* mapped as the tables say and still faulting: a protection fault */
+				t->access = USER_ACCESS_PRESENT | (!(*e & PTE_W) ? USER_ACCESS_WRITE : USER_ACCESS_READ);
 			break;
 		}
 		as->last_fault = 0;

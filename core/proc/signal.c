@@ -68,8 +68,11 @@ void signal_from_trap(struct task *t, const struct user_trap *trap)
 	default:
 		return;
 	}
-	pr_debug("pid %d: signal %d at rip %#lx (fault address %#lx)", t->proc->pid, sig, (unsigned long)t->regs.rip,
-		 (unsigned long)trap->addr);
+	/* Like Linux's "segfault at" line: where a program died is the first
+	 * thing anyone debugging it wants. */
+	pr_info("%s[%d]: signal %d at ip %#lx sp %#lx addr %#lx access %#x vector %u", t->proc->comm, t->proc->pid,
+		sig, (unsigned long)t->regs.rip, (unsigned long)t->regs.rsp, (unsigned long)trap->addr, trap->access,
+		trap->vector);
 	/* Synchronous signals cannot be blocked or ignored into a loop. */
 	spin_lock(&t->proc->lock);
 	t->sig_info[sig - 1].code = trap->kind == USER_TRAP_PAGE_FAULT

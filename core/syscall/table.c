@@ -51,11 +51,32 @@ static void trace(unsigned long nr, const struct syscall_desc *d, const long arg
 	kprintf("strace: %s\n", buf);
 }
 
-long syscall_dispatch(unsigned long nr, const long a[6])
+/* C `int` arguments arrive in 64-bit registers whose upper half the ABI
+ * leaves undefined: narrow them as their declared kind says. */
+static long narrow_arg(uint8_t kind, long v)
+{
+	switch (kind) {
+	case SARG_INT:
+	case SARG_FD:
+	case SARG_PID:
+	case SARG_SIG:
+		return (long)(int)v;
+	case SARG_UINT:
+	case SARG_FLAGS:
+	case SARG_MODE:
+		return (long)(unsigned int)v;
+	}
+	return v;
+}
+
+long syscall_dispatch(unsigned long nr, const long raw[6])
 {
 	const struct syscall_desc *d = nr < SYSCALL_MAX && syscall_table[nr].name ? &syscall_table[nr] : NULL;
+	long a[6];
 	long ret;
 
+	for (unsigned i = 0; i < 6; i++)
+		a[i] = d ? narrow_arg(d->kinds[i], raw[i]) : raw[i];
 	if (d && d->fn) {
 		ret = d->fn(a[0], a[1], a[2], a[3], a[4], a[5]);
 	} else {

@@ -24,7 +24,7 @@ chmod 755 "$out/extra/testinit"
 "$top/tools/mkinitramfs.sh" "$out/initramfs.cpio" "$out/extra"
 case $mode in
 hosted)
-	timeout 900 "$bin" --cpus 2 --mem 512M --initrd "$out/initramfs.cpio" init=/testinit quiet \
+	timeout 900 "$bin" --cpus ${SHELL_SUITE_CPUS:-2} --mem 512M --initrd "$out/initramfs.cpio" init=/testinit ${SHELL_SUITE_KARGS:-quiet} \
 		</dev/null > "$out/actual.raw" 2>&1
 	;;
 *)
