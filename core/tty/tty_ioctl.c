@@ -2,6 +2,7 @@
 #include <kern/abi/fcntl.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
+#include <kern/pollwait.h>
 #include <kern/proc.h>
 #include <kern/string.h>
 
@@ -111,6 +112,7 @@ static long flow_control(struct tty *tty, uintptr_t arg)
 		tty->stopped = arg == TCOOFF;
 		mutex_unlock(&tty->lock);
 		waitqueue_wake_all(&tty->write_wq);
+		poll_notify(); /* POLLOUT changed */
 		return 0;
 	case TCIOFF:
 	case TCION:
