@@ -65,6 +65,7 @@ static void mount_root(void)
 	int err;
 
 	vfs_init();
+	vfs_set_boot_epoch(plat_wallclock_at_boot_ns());
 	for (unsigned i = 0; i < n; i++) {
 		if (regions[i].type != PLAT_MEM_MODULE)
 			continue;

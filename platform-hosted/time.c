@@ -13,6 +13,9 @@
 #define VT_READ_NS 1            /* reading the clock moves it, so it can never stall */
 
 static uint64_t boot_ns;
+static int64_t boot_wallclock_ns;
+/* Virtual time must not depend on the host: a fixed date (2026-01-01). */
+#define VIRTUAL_EPOCH_NS (1767225600LL * 1000000000LL)
 static volatile uint64_t vt_now;
 
 static uint64_t host_ns(void)
@@ -24,8 +27,17 @@ static uint64_t host_ns(void)
 
 void hosted_time_init(void)
 {
+	struct timespec rt;
+
 	boot_ns = host_ns();
 	vt_now = 0;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	boot_wallclock_ns = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec - (int64_t)(host_ns() - boot_ns);
+}
+
+int64_t plat_wallclock_at_boot_ns(void)
+{
+	return hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL ? VIRTUAL_EPOCH_NS : boot_wallclock_ns;
 }
 
 ktime_t plat_time_ns(void)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
@@ -40,9 +41,20 @@ static void set_irq(void *ctx, bool level)
 	irqchip_set_line(sim_irqchip(), irq_line, level);
 }
 
+/* ^A x quits the hosted machine, ^A ^A sends a literal ^A (as QEMU's
+ * -nographic does), because ^C belongs to the kernel's terminal. */
+#define ESCAPE_KEY 0x01
+
+static void deliver_byte(uint8_t b)
+{
+	while (!uart16550_model_receive(&uart, b))
+		pthread_cond_wait(&rx_space, &uart_lock);
+}
+
 static void *reader_main(void *arg)
 {
 	uint8_t buf[64];
+	bool escape = false;
 
 	for (;;) {
 		ssize_t n = read(in_fd, buf, sizeof(buf));
@@ -51,9 +63,24 @@ static void *reader_main(void *arg)
 		if (n <= 0)
 			break;
 		pthread_mutex_lock(&uart_lock);
-		for (ssize_t i = 0; i < n; i++)
-			while (!uart16550_model_receive(&uart, buf[i]))
-				pthread_cond_wait(&rx_space, &uart_lock);
+		for (ssize_t i = 0; i < n; i++) {
+			if (tty_raw && escape) {
+				escape = false;
+				if (buf[i] == 'x' || buf[i] == 'X') {
+					pthread_mutex_unlock(&uart_lock);
+					sim_console_shutdown();
+					fprintf(stderr, "\nhosted: quit (^A x)\n");
+					_exit(0);
+				}
+				if (buf[i] != ESCAPE_KEY)
+					deliver_byte(ESCAPE_KEY);
+				deliver_byte(buf[i]);
+			} else if (tty_raw && buf[i] == ESCAPE_KEY) {
+				escape = true;
+			} else {
+				deliver_byte(buf[i]);
+			}
+		}
 		pthread_mutex_unlock(&uart_lock);
 	}
 	atomic_store(&input_open, false);
@@ -112,7 +139,9 @@ void sim_console_init(int in, int out, unsigned line)
 	sim_bus_add_ports(COM1_BASE, 8, &com1_ops, NULL);
 	if (in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &saved_tio) == 0) {
 		struct termios raw = saved_tio;
-		raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO);
+		/* The kernel's own tty does echo, editing and ^C/^Z/^\\: the host
+		 * terminal passes every byte through (quit with ^A x). */
+		raw.c_lflag &= (tcflag_t) ~(ICANON | ECHO | ISIG | IEXTEN);
 		raw.c_iflag &= (tcflag_t) ~(ICRNL | IXON);
 		raw.c_cc[VMIN] = 1;
 		raw.c_cc[VTIME] = 0;

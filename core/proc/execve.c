@@ -243,9 +243,11 @@ static int exec_path(struct task *t, const char *path_in, struct exec_strings *a
 			       (const char *const *)(envp->v ? envp->v : (char *[]){NULL}), &new_vm);
 	if (err)
 		goto out;
-	/* Past the point of no return. */
+	/* Past the point of no return. procfs reads p->vm under the table lock. */
+	proc_table_lock();
 	old_vm = p->vm;
 	p->vm = new_vm;
+	proc_table_unlock();
 	if (old_vm)
 		vm_put(old_vm);
 	if (p->fds)

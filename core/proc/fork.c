@@ -93,8 +93,10 @@ static long do_clone(unsigned long flags, uintptr_t newsp, uintptr_t parent_tid,
 		} else {
 			p->fds = fdt_dup(parent->fds);
 		}
+		spin_lock(&parent->lock); /* chdir/chroot swap these under it */
 		p->cwd = parent->cwd ? inode_get(parent->cwd) : NULL;
 		p->root = parent->root ? inode_get(parent->root) : NULL;
+		spin_unlock(&parent->lock);
 		t = p->vm && p->fds ? task_alloc(p) : NULL;
 		if (!t) {
 			proc_table_lock();

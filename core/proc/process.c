@@ -6,6 +6,7 @@
 #include <kern/proc.h>
 #include <kern/sched.h>
 #include <kern/string.h>
+#include <kern/tty.h>
 #include <kern/vfs.h>
 #include <kern/vm.h>
 #include <plat/time.h>
@@ -106,9 +107,12 @@ struct process *proc_alloc(struct process *parent)
 		p->sgid = parent->sgid;
 		p->umask = parent->umask;
 		memcpy(p->comm, parent->comm, sizeof(p->comm));
+		p->arg_start = parent->arg_start; /* same memory until it execs */
+		p->arg_end = parent->arg_end;
 		memcpy(p->sigactions, parent->sigactions, sizeof(p->sigactions));
 	} else {
-		p->pgid = p->sid = p->pid;
+		/* Like Linux's init: in the kernel's session 0, so it may setsid(). */
+		p->pgid = p->sid = 0;
 	}
 	list_push_back(&proc_all_list, &p->all_node);
 	proc_table_unlock();
@@ -243,6 +247,9 @@ NORETURN void task_finish(struct task *t)
 	thread_current()->task = NULL;
 	if (last) {
 		proc_vfork_release(p);
+		/* A session leader's end hangs up its terminal (SIGHUP to the foreground). */
+		if (p->sid == p->pid)
+			tty_session_leader_exit(p->sid);
 		proc_table_lock();
 		vm = p->vm;
 		p->vm = NULL;

@@ -164,6 +164,22 @@ static void reap_thread(struct thread *t)
 	kfree(t);
 }
 
+/* The dead thread is off its CPU for good: let a joiner free it. The flag is
+ * set and the waiters woken under the queue's lock, so a joiner (which
+ * checks under that lock) can only free the thread, queue included, after
+ * this CPU has let go of the lock. */
+static void release_to_joiners(struct thread *t)
+{
+	struct waitqueue *wq = t->exit_wq;
+	struct list_node *n;
+
+	spin_lock(&wq->lock);
+	t->reapable = true;
+	while ((n = list_pop_front(&wq->waiters)))
+		sched_wake(list_entry(n, struct thread, wait_node));
+	spin_unlock(&wq->lock);
+}
+
 /* Runs on the thread that was just switched in, before anything else:
  * the previous thread is now fully saved. */
 static void finish_switch(void)
@@ -181,7 +197,7 @@ static void finish_switch(void)
 	else if (prev->state == THREAD_DEAD && prev->detached)
 		reap_thread(prev);
 	else if (prev->state == THREAD_DEAD)
-		waitqueue_wake_all(prev->exit_wq); /* joiners may free it now */
+		release_to_joiners(prev);
 }
 
 /* Picks the next thread and switches to it. Called with rq->lock held (raw)
@@ -464,11 +480,10 @@ struct thread *thread_current(void)
 	return t;
 }
 
-/* Dead and switched out for good: nothing will touch it again. */
+/* Set by release_to_joiners once nothing but the joiner will touch it. */
 static bool thread_is_reapable(void *arg)
 {
-	struct thread *t = arg;
-	return atomic_load_acquire(&t->state) == THREAD_DEAD && !atomic_load_acquire(&t->on_cpu);
+	return ((struct thread *)arg)->reapable;
 }
 
 NORETURN void thread_exit(int code)

@@ -167,16 +167,20 @@ long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
 	return put_user(ts, uts) ? -EFAULT : 0;
 }
 
+/* Sleeps until `deadline` on clock clk; a signal ends the sleep early with
+ * EINTR and, for relative sleeps, the time that was left. */
 static long sleep_until(long clk, int64_t deadline, uintptr_t urem)
 {
 	int64_t now = clock_now(clk);
 
-	if (deadline > now)
-		thread_sleep_ns((ktime_t)(deadline - now));
-	if (urem) {
-		struct linux_timespec zero = {0, 0};
-		if (put_user(zero, urem))
-			return -EFAULT;
+	if (deadline > now && thread_sleep_interruptible((ktime_t)(deadline - now)) == -EINTR) {
+		int64_t left = deadline - clock_now(clk);
+		if (urem) {
+			struct linux_timespec rem = {left > 0 ? left / NSEC_PER_SEC : 0, left > 0 ? left % NSEC_PER_SEC : 0};
+			if (put_user(rem, urem))
+				return -EFAULT;
+		}
+		return -EINTR;
 	}
 	return 0;
 }
@@ -243,4 +247,34 @@ long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
 		done += (long)n;
 	}
 	return done;
+}
+
+struct linux_timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+long sys_gettimeofday(long utv, long utz, long a2, long a3, long a4, long a5)
+{
+	int64_t now = clock_now(CLOCK_REALTIME);
+
+	if (utv) {
+		struct linux_timeval tv = {now / NSEC_PER_SEC, now % NSEC_PER_SEC / 1000};
+		if (put_user(tv, utv))
+			return -EFAULT;
+	}
+	if (utz) {
+		int32_t tz[2] = {0, 0}; /* UTC, no DST: the kernel keeps no zone */
+		if (put_user(tz, utz))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_time(long ut, long a1, long a2, long a3, long a4, long a5)
+{
+	int64_t secs = clock_now(CLOCK_REALTIME) / NSEC_PER_SEC;
+
+	if (ut && put_user(secs, ut))
+		return -EFAULT;
+	return secs;
 }

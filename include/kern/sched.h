@@ -30,6 +30,7 @@ struct thread {
 	volatile int on_cpu;     /* still executing (saving) on some CPU */
 	bool detached;           /* freed by the scheduler when it exits */
 	volatile bool wake_pending; /* a wake-up arrived while not blocked */
+	volatile bool reapable;  /* dead, off its CPU, and its joiners released */
 	bool is_idle;
 	struct list_node rq_node;
 	struct list_node all_node;

@@ -8,6 +8,10 @@
 
 ktime_t plat_time_ns(void);
 
+/* Wall-clock time (ns since the Unix epoch, UTC) at the moment
+ * plat_time_ns() was 0, or 0 if the platform has no clock to ask. */
+int64_t plat_wallclock_at_boot_ns(void);
+
 /* Arms this CPU's one-shot timer: kernel_timer_interrupt() runs on this CPU
  * once plat_time_ns() >= deadline (immediately if already past). A new call
  * replaces the previous deadline; deadline 0 disarms. */
