@@ -14,7 +14,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(HOSTED_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(HOSTED_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(HOSTED_LIB) -Wl,--no-whole-archive $(CHECK_LIBS)
 
-.PHONY: test-valgrind test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
+.PHONY: test-shell test-valgrind test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
 
 test-deps:
 	$(Q)tools/deps.sh --quiet
@@ -31,6 +31,11 @@ test-determinism: $(HOSTED_BIN)
 	@echo "== virtual-time determinism"
 	$(Q)tests/scripts/determinism.sh $(HOSTED_BIN)
 
+# 62 busybox scripts, compared with the same busybox on the host Linux.
+test-shell: $(HOSTED_BIN)
+	@echo "== shell scripts: busybox on MACROHARD vs busybox on Linux"
+	$(Q)tests/scripts/shell-suite.sh hosted $(HOSTED_BIN) $(BUILD_HOSTED)
+
 test-monitor: $(HOSTED_BIN)
 	@echo "== kernel monitor"
 	$(Q)tests/scripts/monitor.sh $(HOSTED_BIN)
@@ -42,7 +47,7 @@ test-freestanding:
 	@echo "== freestanding build of core/ hv/ drivers/ arch/"
 	$(Q)tests/scripts/freestanding.sh "$(CC)" "$(FREESTANDING_CHECK_FLAGS)" $(BUILD)/freestanding $(PORTABLE_C)
 
-HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-decoder test-emulator $(if $(filter 1,$(SAN)),,test-valgrind)
+HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-shell test-decoder test-emulator $(if $(filter 1,$(SAN)),,test-valgrind)
 
 test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal)
 	@echo "== all tests passed"
