@@ -110,6 +110,9 @@ int proc_spawn_image(const void *image, size_t size, const char *const *argv, co
 		return -ENOMEM;
 	p->on_exit = done;
 	p->on_exit_status = status_out;
+	/* A program the kernel starts for itself (a test) leads its own session
+	 * on the console, as if logged in there. */
+	p->sid = p->pgid = p->pid;
 	t = task_alloc(p);
 	err = t ? proc_setup_console_fds(p) : -ENOMEM;
 	if (!err)
