@@ -10,6 +10,7 @@
 #include <kern/proc.h>
 #include <kern/vfs.h>
 #include <plat/mem.h>
+#include <plat/user.h>
 #include <kern/sched.h>
 #include <kern/timer.h>
 #include <kern/string.h>
@@ -93,6 +94,10 @@ static void run_init_process(const char *path)
 	struct semaphore done;
 	int status = 0, pid = -ENOENT;
 
+	if (!plat_user_available()) {
+		pr_warn("init: this platform cannot run user programs yet; starting the kernel monitor");
+		return;
+	}
 	sem_init(&done, 0);
 	if (path) {
 		const char *argv[] = {path, NULL};

@@ -69,9 +69,9 @@ $(BM_ELF): $(BM_OBJS) $(BM_LDSCRIPT)
 	$(Q)$(CC) $(BM_LDFLAGS) -o $@ $(BM_OBJS)
 endif
 
-$(BM_ISO): $(BM_ELF) tools/mkiso.sh
+$(BM_ISO): $(BM_ELF) tools/mkiso.sh $(INITRAMFS)
 	@echo "  ISO     $@"
-	$(Q)tools/mkiso.sh $(BM_ELF) $@ "$(BM_CMDLINE)"
+	$(Q)tools/mkiso.sh $(BM_ELF) $@ "$(BM_CMDLINE)" $(INITRAMFS)
 
 $(BM_TEST_ISO): $(BM_ELF) tools/mkiso.sh
 	@echo "  ISO     $@"

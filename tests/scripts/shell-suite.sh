@@ -3,6 +3,7 @@
 # host (the oracle: real Linux) and inside MACROHARD, and compares each
 # script's output and exit status.
 #   shell-suite.sh hosted BINARY BUILD_DIR
+#   shell-suite.sh qemu KERNEL.elf BUILD_DIR     (PVH boot, QEMU TCG)
 set -u
 mode=$1 bin=$2 build=$3
 here=$(cd "$(dirname "$0")/../shell" && pwd)
@@ -26,6 +27,11 @@ case $mode in
 hosted)
 	timeout 900 "$bin" --cpus ${SHELL_SUITE_CPUS:-2} --mem 512M --initrd "$out/initramfs.cpio" init=/testinit ${SHELL_SUITE_KARGS:-quiet} \
 		</dev/null > "$out/actual.raw" 2>&1
+	;;
+qemu)
+	BUILD=$build timeout 1500 "$top/tools/run-qemu.sh" --smp ${SHELL_SUITE_CPUS:-2} --mem 512M --kernel "$bin" \
+		--append "init=/testinit ${SHELL_SUITE_KARGS:-quiet}" --log "$out/actual.raw" --timeout 1400 \
+		-- -initrd "$out/initramfs.cpio" >/dev/null 2>&1
 	;;
 *)
 	echo "shell-suite: unknown mode $mode" >&2
