@@ -1,12 +1,14 @@
 /* Process identity, exit, time and miscellany. */
 #include <kern/abi/stat.h>
 #include <kern/errno.h>
+#include <kern/log.h>
 #include <kern/mm.h>
 #include <kern/random.h>
 #include <kern/sched.h>
 #include <kern/string.h>
 #include <kern/syscall.h>
 #include <kern/vfs.h>
+#include <plat/power.h>
 #include <plat/time.h>
 
 #include "../proc/proc_internal.h"
@@ -277,4 +279,38 @@ long sys_time(long ut, long a1, long a2, long a3, long a4, long a5)
 	if (ut && put_user(secs, ut))
 		return -EFAULT;
 	return secs;
+}
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_MAGIC2 672274793
+#define LINUX_REBOOT_MAGIC2A 85072278
+#define LINUX_REBOOT_MAGIC2B 369367448
+#define LINUX_REBOOT_MAGIC2C 537993216
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xCDEF0123
+#define LINUX_REBOOT_CMD_CAD_ON 0x89ABCDEF
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
+
+long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
+{
+	if ((uint32_t)magic1 != LINUX_REBOOT_MAGIC1 ||
+	    ((uint32_t)magic2 != LINUX_REBOOT_MAGIC2 && (uint32_t)magic2 != LINUX_REBOOT_MAGIC2A &&
+	     (uint32_t)magic2 != LINUX_REBOOT_MAGIC2B && (uint32_t)magic2 != LINUX_REBOOT_MAGIC2C))
+		return -EINVAL;
+	if (proc_current()->cred.euid != 0)
+		return -EPERM;
+	switch ((uint32_t)cmd) {
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0; /* no Ctrl-Alt-Del key to route */
+	case LINUX_REBOOT_CMD_RESTART:
+		pr_info("reboot requested by pid %d", proc_current()->pid);
+		plat_reboot();
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		pr_info("power-off requested by pid %d", proc_current()->pid);
+		plat_poweroff(0);
+	}
+	return -EINVAL;
 }
