@@ -2,7 +2,7 @@
 # embedded into both kernels as C arrays.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
-USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc
+USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc threads
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
 USER_IMAGES_C := $(BUILD)/gen/user_images.c
 
@@ -27,3 +27,17 @@ $(INITRAMFS): tools/mkinitramfs.sh userland/init userland/motd
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	$(Q)tools/mkinitramfs.sh $@
+
+# Benchmark programs (make bench).
+BENCH_PROGS := nullsys forkexec pipebw
+BENCH_BINS := $(patsubst %,$(BUILD)/bench-bin/%,$(BENCH_PROGS))
+$(BUILD)/bench-bin/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+.PHONY: bench
+bench: $(HOSTED_BIN) $(BENCH_BINS)
+	$(Q)tools/deps.sh --quiet --bench
+	$(Q)$(MAKE) --no-print-directory image
+	$(Q)tools/bench.sh $(BUILD) $(HOSTED_BIN) $(BUILD)/baremetal/macrohard.elf

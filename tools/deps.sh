@@ -2,9 +2,10 @@
 # Installs the Debian packages MACROHARD's build and tests need. Idempotent:
 # does nothing when everything is present. As root it installs; otherwise
 # it prints the exact command to run.
-#   tools/deps.sh [--quiet] [--check]
+#   tools/deps.sh [--quiet] [--check] [--bench]
 #     --quiet  print nothing when all is present
 #     --check  only report; exit 1 if something is missing
+#     --bench  also what `make bench` needs (a Debian cloud kernel for the Linux guest)
 set -eu
 
 PACKAGES="
@@ -32,13 +33,19 @@ musl-tools
 tmux
 "
 
+# Only `make bench` needs these: a Linux guest kernel to compare against.
+BENCH_PACKAGES="
+linux-image-cloud-amd64
+"
+
 quiet=0
 check_only=0
 for arg in "$@"; do
 	case "$arg" in
 	--quiet) quiet=1 ;;
 	--check) check_only=1 ;;
-	*) echo "usage: $0 [--quiet] [--check]" >&2; exit 2 ;;
+	--bench) PACKAGES="$PACKAGES $BENCH_PACKAGES" ;;
+	*) echo "usage: $0 [--quiet] [--check] [--bench]" >&2; exit 2 ;;
 	esac
 done
 

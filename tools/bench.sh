@@ -1,0 +1,61 @@
+#!/bin/sh
+# make bench: the same static binaries (tests/bench/, musl) natively on this
+# Linux host, on the hosted MACROHARD, on MACROHARD in QEMU (TCG), and on
+# Debian's Linux kernel in the same QEMU; prints a table of results and
+# ratios and writes it to docs/bench.md.
+#   bench.sh BUILD_DIR HOSTED_BIN BAREMETAL_ELF
+set -u
+build=$1 hosted=$2 elf=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$build/bench
+mkdir -p "$out/extra/bench"
+for b in nullsys forkexec pipebw; do
+	cp "$build/bench-bin/$b" "$out/extra/bench/$b"
+done
+cp "$top/tests/bench/init.sh" "$out/extra/benchinit"
+"$top/tools/mkinitramfs.sh" "$out/initramfs.cpio" "$out/extra"
+
+collect() { # LOG -> "metric value" lines
+	tr -d '\r' < "$1" | sed -n 's/^BENCH \([a-z_]*\) \([0-9.]*\)$/\1 \2/p'
+}
+
+echo "bench: native Linux"
+: > "$out/native.log"
+for b in nullsys pipebw; do "$build/bench-bin/$b" >> "$out/native.log"; done
+# The guests exec busybox as /bin/true: so does the native run.
+"$build/bench-bin/forkexec" /bin/busybox >> "$out/native.log"
+
+echo "bench: hosted MACROHARD"
+timeout 600 "$hosted" --cpus 1 --mem 512M --initrd "$out/initramfs.cpio" init=/benchinit quiet \
+	</dev/null > "$out/hosted.log" 2>&1
+
+qemu_args="-machine pc -accel tcg -m 512M -smp 1 -no-reboot -display none -serial file:"
+echo "bench: MACROHARD in QEMU (TCG)"
+timeout 900 qemu-system-x86_64 $qemu_args"$out/qemu-mh.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$elf" -append "init=/benchinit quiet" -initrd "$out/initramfs.cpio" </dev/null >/dev/null 2>&1
+
+linux=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
+if [ -n "$linux" ]; then
+	echo "bench: Linux ($(basename "$linux")) in QEMU (TCG)"
+	timeout 900 qemu-system-x86_64 $qemu_args"$out/qemu-linux.log" -kernel "$linux" -initrd "$out/initramfs.cpio" \
+		-append "console=ttyS0 rdinit=/benchinit quiet panic=-1" </dev/null >/dev/null 2>&1
+else
+	echo "bench: no Debian cloud kernel (apt-get install linux-image-cloud-amd64): skipping the Linux guest"
+	: > "$out/qemu-linux.log"
+fi
+
+value() { collect "$2" | awk -v m="$1" '$1 == m { print $2 }'; }
+ratio() { awk -v a="$1" -v b="$2" -v inv="$3" 'BEGIN { if (a == "" || b == "" || a + 0 == 0 || b + 0 == 0) print "n/a"; else printf "%.2fx", inv ? b / a : a / b }'; }
+{
+	echo "| metric | native Linux | hosted | hosted/native | QEMU MACROHARD | QEMU Linux | QEMU MH/Linux |"
+	echo "| --- | --- | --- | --- | --- | --- | --- |"
+	for m in null_syscall_ns fork_exec_wait_us pipe_mb_per_s; do
+		n=$(value $m "$out/native.log") h=$(value $m "$out/hosted.log")
+		q=$(value $m "$out/qemu-mh.log") l=$(value $m "$out/qemu-linux.log")
+		inv=0
+		[ $m = pipe_mb_per_s ] && inv=1 # higher is better: show slowdown as native/other
+		echo "| $m | ${n:-n/a} | ${h:-n/a} | $(ratio "$h" "$n" $inv) | ${q:-n/a} | ${l:-n/a} | $(ratio "$q" "$l" $inv) |"
+	done
+} > "$out/table.md"
+cat "$out/table.md"
+echo "(ratios: how many times slower than the reference; for throughput, reference/measured)"
