@@ -31,7 +31,7 @@ timeout 600 "$hosted" --cpus 1 --mem 512M --initrd "$out/initramfs.cpio" init=/b
 
 qemu_args="-machine pc -accel tcg -m 512M -smp 1 -no-reboot -display none -serial file:"
 echo "bench: MACROHARD in QEMU (TCG)"
-timeout 900 qemu-system-x86_64 $qemu_args"$out/qemu-mh.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+timeout 300 qemu-system-x86_64 $qemu_args"$out/qemu-mh.log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$elf" -append "init=/benchinit quiet" -initrd "$out/initramfs.cpio" </dev/null >/dev/null 2>&1
 
 linux=$(ls /boot/vmlinuz-*-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
