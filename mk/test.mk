@@ -14,7 +14,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(HOSTED_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(HOSTED_LDFLAGS) -o $@ $(UNIT_OBJS) -Wl,--whole-archive $(HOSTED_LIB) -Wl,--no-whole-archive $(CHECK_LIBS)
 
-.PHONY: test-shell test-valgrind test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
+.PHONY: test-shell test-shell-qemu test-valgrind test-deps test-unit test-hosted test-determinism test-monitor test-freestanding test-san
 
 test-deps:
 	$(Q)tools/deps.sh --quiet
@@ -36,6 +36,10 @@ test-shell: $(HOSTED_BIN)
 	@echo "== shell scripts: busybox on MACROHARD vs busybox on Linux"
 	$(Q)tests/scripts/shell-suite.sh hosted $(HOSTED_BIN) $(BUILD_HOSTED)
 
+test-shell-qemu: $(BM_ELF)
+	@echo "== shell scripts: busybox on MACROHARD in QEMU vs busybox on Linux"
+	$(Q)tests/scripts/shell-suite.sh qemu $(BM_ELF) $(BUILD)/baremetal
+
 test-monitor: $(HOSTED_BIN)
 	@echo "== kernel monitor"
 	$(Q)tests/scripts/monitor.sh $(HOSTED_BIN)
@@ -49,7 +53,7 @@ test-freestanding:
 
 HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-shell test-decoder test-emulator $(if $(filter 1,$(SAN)),,test-valgrind)
 
-test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal)
+test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal test-shell-qemu)
 	@echo "== all tests passed"
 
 # valgrind follows the hosted kernel's stack switches (the platform
