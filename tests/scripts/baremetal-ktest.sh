@@ -5,7 +5,8 @@
 #   noacpi   PVH with acpi=off: the no-MADT fallback must give 1 CPU
 #   max-smp1, max-smp4  -cpu max (SMEP, SMAP, FSGSBASE: the default qemu64
 #            model has none of them, so both kinds of CPU are covered)
-#   monitor  the plain ISO, driving the kernel monitor over the serial line
+#   monitor  the ELF with init=monitor (the plain ISO boots busybox now),
+#            driving the kernel monitor over the serial line
 #            (UART receive interrupts through the I/O APIC), ending in
 #            `reboot` (8042 reset; QEMU's -no-reboot turns it into exit 0)
 # A ktest boot passes when QEMU exits with 1 (status 0 via isa-debug-exit),
@@ -105,7 +106,7 @@ monitor_boot() {
 	status=0
 	fifo=$LOGS/baremetal-monitor.in
 	rm -f "$fifo" && mkfifo "$fifo"
-	tools/run-qemu.sh --timeout "$TIMEOUT" --smp 2 <"$fifo" >"$log" 2>&1 &
+	tools/run-qemu.sh --timeout "$TIMEOUT" --smp 2 --kernel "$ELF" --append "init=monitor" <"$fifo" >"$log" 2>&1 &
 	qemu=$!
 	exec 3>"$fifo"
 	wait_for "$log" 'kernel monitor' && printf 'cpus\r' >&3
