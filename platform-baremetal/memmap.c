@@ -48,8 +48,17 @@ void memmap_add_firmware(paddr_t base, uint64_t size, bool usable)
 		firmware[firmware_count++] = r;
 }
 
+/* Boot modules' exact extents: the map works in whole pages, but a module's
+ * user (the initramfs unpacker) must not read the loader's leftovers in its
+ * last page. */
+#define MAX_MODULES 8
+static struct range module_exact[MAX_MODULES];
+static unsigned module_count;
+
 void memmap_reserve(paddr_t base, uint64_t size, enum plat_mem_type type)
 {
+	if (type == PLAT_MEM_MODULE && size && module_count < MAX_MODULES)
+		module_exact[module_count++] = (struct range){base, base + size, type};
 	paddr_t b = ALIGN_DOWN(base, PAGE_SIZE), e = ALIGN_UP(base + size, PAGE_SIZE);
 
 	if (size == 0)
@@ -130,6 +139,19 @@ unsigned plat_memmap(struct plat_mem_region *regions, unsigned max)
 
 	n = MIN(n, max);
 	memcpy(regions, flat, n * sizeof(*regions));
+	/* A module region covers its module's pages: report the module itself. */
+	for (unsigned i = 0; i < n; i++) {
+		if (regions[i].type != PLAT_MEM_MODULE)
+			continue;
+		for (unsigned m = 0; m < module_count; m++) {
+			if (module_exact[m].base >= regions[i].base &&
+			    module_exact[m].end <= regions[i].base + regions[i].size) {
+				regions[i].base = module_exact[m].base;
+				regions[i].size = module_exact[m].end - module_exact[m].base;
+				break;
+			}
+		}
+	}
 	return n;
 }
 
