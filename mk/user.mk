@@ -2,7 +2,7 @@
 # embedded into both kernels as C arrays.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
-USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc threads
+USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
 USER_IMAGES_C := $(BUILD)/gen/user_images.c
 
