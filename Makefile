@@ -48,6 +48,7 @@ include mk/user.mk
 include mk/hosted.mk
 -include mk/baremetal.mk
 include mk/test.mk
+include mk/fuzz.mk
 
 deps:
 	$(Q)tools/deps.sh

@@ -51,7 +51,7 @@ test-freestanding:
 	@echo "== freestanding build of core/ hv/ drivers/ arch/"
 	$(Q)tests/scripts/freestanding.sh "$(CC)" "$(FREESTANDING_CHECK_FLAGS)" $(BUILD)/freestanding $(PORTABLE_C)
 
-HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-shell test-decoder test-emulator $(if $(filter 1,$(SAN)),,test-valgrind)
+HOSTED_TESTS := test-unit test-hosted test-determinism test-monitor test-shell test-decoder test-emulator test-fuzz $(if $(filter 1,$(SAN)),,test-valgrind)
 
 test: test-deps test-freestanding $(HOSTED_TESTS) $(if $(filter 1,$(SAN)),,test-baremetal test-shell-qemu)
 	@echo "== all tests passed"

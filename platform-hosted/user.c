@@ -48,6 +48,7 @@ struct plat_aspace {
 	pthread_mutex_t lock; /* guards the request fields */
 	pthread_cond_t cond;
 	pthread_mutex_t entry; /* one user entry at a time per address space */
+	volatile bool started; /* the stub and its runner exist (aspace_start) */
 	enum runner_request req;
 	bool done;
 	int error;
@@ -446,21 +447,31 @@ struct plat_aspace *plat_aspace_create(paddr_t pml4)
 	pthread_mutex_init(&as->lock, NULL);
 	pthread_cond_init(&as->cond, NULL);
 	pthread_mutex_init(&as->entry, NULL);
+	return as;
+}
+
+/* The stub and its runner start at the first user entry, not at creation:
+ * an address space the kernel only copies to and from (the syscall fuzzer's,
+ * a failed exec's) then costs no host process. Called with as->entry held. */
+static int aspace_start(struct plat_aspace *as)
+{
+	if (as->started)
+		return 0;
 	pthread_mutex_lock(&as->lock);
+	as->done = false;
 	if (pthread_create(&as->runner, NULL, runner_main, as) != 0) {
 		pthread_mutex_unlock(&as->lock);
-		free(as);
-		return NULL;
+		return -EAGAIN;
 	}
 	while (!as->done)
 		pthread_cond_wait(&as->cond, &as->lock);
 	pthread_mutex_unlock(&as->lock);
 	if (as->error) {
 		pthread_join(as->runner, NULL);
-		free(as);
-		return NULL;
+		return as->error;
 	}
-	return as;
+	__atomic_store_n(&as->started, true, __ATOMIC_RELEASE);
+	return 0;
 }
 
 void plat_user_fpu_sync(struct plat_aspace *as, struct user_regs *regs)
@@ -484,6 +495,10 @@ void plat_aspace_destroy(struct plat_aspace *as)
 {
 	if (!as)
 		return;
+	if (!as->started) {
+		free(as);
+		return;
+	}
 	pthread_mutex_lock(&as->lock);
 	as->req = REQ_DESTROY;
 	pthread_cond_broadcast(&as->cond);
@@ -496,6 +511,8 @@ void plat_aspace_invalidate(struct plat_aspace *as, uintptr_t va, size_t len)
 {
 	/* Stop a run in progress (another thread of the process), then unmap:
 	 * like a TLB shootdown, this returns once no CPU can use the old pages. */
+	if (!__atomic_load_n(&as->started, __ATOMIC_ACQUIRE))
+		return; /* no stub, nothing mapped; one starting now reads the new tables */
 	if (as->running)
 		kill(as->stub, KICK_SIGNAL);
 	pthread_mutex_lock(&as->entry);
@@ -512,6 +529,13 @@ void plat_user_enter(struct plat_aspace *as, struct user_regs *regs, struct user
 	int err;
 
 	pthread_mutex_lock(&as->entry);
+	err = aspace_start(as);
+	if (err) {
+		pthread_mutex_unlock(&as->entry);
+		fprintf(stderr, "hosted: cannot start the user-mode stub (%s)\n", strerror(-err));
+		set_exception(trap, 8, 0);
+		return;
+	}
 	as->regs = regs;
 	as->trap = trap;
 	/* hosted_kick_cpu() interrupts the stub while this CPU is in user mode. */

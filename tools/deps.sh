@@ -31,6 +31,7 @@ libelf-dev
 busybox-static
 musl-tools
 tmux
+afl++
 "
 
 # Only `make bench` needs these: a Linux guest kernel to compare against.

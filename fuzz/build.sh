@@ -1,0 +1,14 @@
+#!/bin/sh
+# OSS-Fuzz / ClusterFuzzLite build: every harness from $CC, $CFLAGS and
+# $LIB_FUZZING_ENGINE into $OUT, with its seed corpus and dictionary.
+set -eu
+: "${CC:=clang}" "${CFLAGS:=-fsanitize=fuzzer-no-link,address}" "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
+: "${OUT:=build/oss-fuzz}" "${SRC:=$(cd "$(dirname "$0")/.." && pwd)}"
+cd "$SRC"
+make -j"$(nproc)" FUZZ_CC="$CC" FUZZ_CFLAGS="$CFLAGS -fno-omit-frame-pointer" \
+	FUZZ_ENGINE="$LIB_FUZZING_ENGINE $CFLAGS" FUZZ_OUT="$OUT/obj" fuzz-build
+for h in syscalls elf cpio path; do
+	cp "$OUT/obj/$h" "$OUT/macrohard_$h"
+	[ -d "fuzz/corpus/$h" ] && (cd "fuzz/corpus/$h" && zip -q -r "$OUT/macrohard_${h}_seed_corpus.zip" .)
+	[ -f "fuzz/$h/$h.dict" ] && cp "fuzz/$h/$h.dict" "$OUT/macrohard_$h.dict"
+done

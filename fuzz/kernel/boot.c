@@ -1,0 +1,124 @@
+/* Boots the hosted kernel on the fuzzer's own thread and switches between
+ * the two with swapcontext: no second host thread, no handoff latency, and
+ * the kernel's CPU identity (a thread-local) stays valid. The kernel's init
+ * thread (init=platform) waits in kernel_yield() between inputs. */
+#include "kfuzz.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "../../platform-hosted/hosted.h"
+
+/* Present only in sanitizer builds. */
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size) __attribute__((weak));
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old)
+	__attribute__((weak));
+
+/* CPU 0's boot stack becomes its idle thread's stack: part of the
+ * machine's state, so the snapshot restores it (snapshot.c). */
+#define BOOT_STACK_SIZE (128UL << 10)
+char kfuzz_boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(4096)));
+const size_t kfuzz_boot_stack_size = BOOT_STACK_SIZE;
+
+static ucontext_t fuzzer_ctx, kernel_ctx, kernel_ctx_booted;
+static const void *fuzzer_stack, *kernel_stack;
+static size_t fuzzer_stack_size, kernel_stack_size;
+static void *fuzzer_fake, *kernel_fake;
+static bool booted, verbose;
+static void (*job_fn)(void *);
+static void *job_arg;
+
+void kfuzz_set_verbose(bool v)
+{
+	verbose = v;
+}
+
+/* Kernel side: back to the fuzzer until the next job. */
+static void kernel_yield(void)
+{
+	if (__sanitizer_start_switch_fiber)
+		__sanitizer_start_switch_fiber(&kernel_fake, fuzzer_stack, fuzzer_stack_size);
+	swapcontext(&kernel_ctx, &fuzzer_ctx);
+	if (__sanitizer_finish_switch_fiber)
+		__sanitizer_finish_switch_fiber(kernel_fake, &fuzzer_stack, &fuzzer_stack_size);
+}
+
+static int init_task(void)
+{
+	for (;;) {
+		kernel_yield();
+		job_fn(job_arg);
+	}
+}
+
+static void boot_entry(void)
+{
+	static char cmdline[256];
+	char *argv[] = {"kfuzz", "--cpus", "1", "--mem", "32M", "--time=virtual", "init=platform", "quiet", NULL};
+
+	if (__sanitizer_finish_switch_fiber)
+		__sanitizer_finish_switch_fiber(NULL, &fuzzer_stack, &fuzzer_stack_size);
+	if (!hosted_parse_args(8, argv, cmdline, sizeof(cmdline)))
+		abort();
+	hosted_cfg.console_in_fd = -1;
+	hosted_cfg.console_out_fd = verbose ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	hosted_set_init_task(init_task);
+	hosted_boot();
+}
+
+/* Fuzzer side: run the kernel until it yields. */
+static void enter_kernel(void)
+{
+	const void *bottom;
+	size_t size;
+
+	if (__sanitizer_start_switch_fiber)
+		__sanitizer_start_switch_fiber(&fuzzer_fake, kernel_stack, kernel_stack_size);
+	swapcontext(&fuzzer_ctx, &kernel_ctx);
+	if (__sanitizer_finish_switch_fiber) {
+		__sanitizer_finish_switch_fiber(fuzzer_fake, &bottom, &size);
+		kernel_stack = bottom;
+		kernel_stack_size = size;
+	}
+}
+
+static void boot(void)
+{
+	void *stack = kfuzz_boot_stack;
+
+	getcontext(&kernel_ctx);
+	kernel_ctx.uc_stack.ss_sp = stack;
+	kernel_ctx.uc_stack.ss_size = BOOT_STACK_SIZE;
+	kernel_ctx.uc_link = NULL;
+	makecontext(&kernel_ctx, boot_entry, 0);
+	kernel_stack = stack;
+	kernel_stack_size = BOOT_STACK_SIZE;
+	enter_kernel(); /* returns once init_task first yields */
+	kernel_ctx_booted = kernel_ctx;
+	kfuzz_snapshot_take();
+	booted = true;
+}
+
+void kfuzz_run(void (*fn)(void *), void *arg)
+{
+	if (!booted)
+		boot();
+	job_fn = fn;
+	job_arg = arg;
+	enter_kernel();
+	kfuzz_snapshot_restore();
+	kernel_ctx = kernel_ctx_booted;
+}
+
+/* Linked with -Wl,--wrap=plat_poweroff: a kernel panic (status 99) or any
+ * power-off during an input is a crash the fuzzer must see, not an exit. */
+void __real_plat_poweroff(int status);
+void __wrap_plat_poweroff(int status);
+void __wrap_plat_poweroff(int status)
+{
+	fprintf(stderr, "kfuzz: the kernel powered off with status %d during an input\n", status);
+	abort();
+}

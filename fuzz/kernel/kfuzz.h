@@ -1,0 +1,36 @@
+/* The fuzzing runtime: boots the hosted kernel once inside the fuzzer's
+ * process, runs each input in the kernel's init thread, then puts the kernel
+ * back to its booted state (RAM, the kernel's data, its init thread) so every
+ * input meets the same kernel. See docs/fuzzing.md. */
+#ifndef FUZZ_KFUZZ_H
+#define FUZZ_KFUZZ_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Runs fn(arg) in the kernel's init thread (booting the kernel on first use),
+ * then restores the snapshot taken right after boot. `verbose` shows the
+ * kernel's console (replay); otherwise it goes to /dev/null. */
+void kfuzz_run(void (*fn)(void *), void *arg);
+void kfuzz_set_verbose(bool verbose);
+
+/* Snapshot/restore of the machine (snapshot.c). */
+void kfuzz_snapshot_take(void);
+void kfuzz_snapshot_restore(void);
+size_t kfuzz_snapshot_dirty_pages(void); /* pages restored by the last restore */
+
+/* A fresh process for the calling kernel thread (proc.c): a new address
+ * space with a read-write buffer at KFUZZ_UBUF, descriptors 0-2, "/" as
+ * root and cwd. kfuzz_proc_end tears it down and checks the kernel's
+ * allocators are consistent. */
+#define KFUZZ_UBUF 0x10000000UL
+#define KFUZZ_UBUF_SIZE 0x10000UL
+struct kfuzz_proc;
+struct kfuzz_proc *kfuzz_proc_begin(void);
+void kfuzz_proc_end(struct kfuzz_proc *fp);
+int kfuzz_proc_pid(struct kfuzz_proc *fp);
+/* Copies bytes into the process's buffer (offset is taken modulo its size). */
+void kfuzz_proc_poke(struct kfuzz_proc *fp, size_t off, const void *src, size_t len);
+/* Runs one system call with a virtual-time watchdog that interrupts it. */
+long kfuzz_proc_syscall(struct kfuzz_proc *fp, unsigned long nr, const long args[6]);
+#endif

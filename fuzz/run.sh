@@ -1,0 +1,26 @@
+#!/bin/sh
+# Runs one harness: fuzz/run.sh [--regress] BIN NAME SECONDS WORKDIR
+# --regress first replays every input in fuzz/regressions/NAME/ (each must
+# pass), then fuzzes for SECONDS from fuzz/corpus/NAME; prints exec/s and
+# libFuzzer's coverage (edges) and features.
+set -e
+regress=0
+[ "$1" = --regress ] && { regress=1; shift; }
+bin=$1 name=$2 secs=$3 work=$4
+mkdir -p "$work/$name-corpus"
+if [ $regress = 1 ] && [ -d "fuzz/regressions/$name" ] && [ -n "$(ls "fuzz/regressions/$name")" ]; then
+	"$bin" -runs=0 fuzz/regressions/$name/* > "$work/$name-regress.log" 2>&1 ||
+		{ tail -n 40 "$work/$name-regress.log"; echo "FAIL $name: a regression input crashes"; exit 1; }
+	echo "ok   $name: $(ls fuzz/regressions/$name | wc -l) regression inputs"
+fi
+dict=""
+[ -f "fuzz/$name/$name.dict" ] && dict="-dict=fuzz/$name/$name.dict"
+seeds=""
+[ -d "fuzz/corpus/$name" ] && seeds="fuzz/corpus/$name"
+"$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict \
+	-artifact_prefix="$work/$name-" "$work/$name-corpus" $seeds > "$work/$name.log" 2>&1 ||
+	{ tail -n 60 "$work/$name.log"; echo "FAIL $name: crash (input saved under $work/$name-*)"; exit 1; }
+execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log")
+cov=$(grep -o 'cov: [0-9]*' "$work/$name.log" | tail -n 1)
+ft=$(grep -o 'ft: [0-9]*' "$work/$name.log" | tail -n 1)
+echo "ok   $name: ${secs}s, $execs exec/s, $cov edges, $ft features"

@@ -1,0 +1,177 @@
+/* Input format: a sequence of records. A record starting with a byte >= 0xf0
+ * writes bytes into the process's buffer (offset u16, length u8, bytes: for
+ * iovecs, timespecs, pollfds...); any other byte picks a syscall among those
+ * the table implements, and each of its arguments consumes a choice byte
+ * (and maybe more) interpreted by the argument's kind. */
+#include "prog.h"
+
+#include <kern/syscall.h>
+#include <string.h>
+
+#include "../kernel/kfuzz.h"
+
+#define AT_FDCWD (-100)
+#define STR_AREA 0xe000UL /* strings go in 8 slots of 256 bytes at the buffer's end */
+
+struct reader {
+	const uint8_t *p, *end;
+};
+
+static unsigned rd8(struct reader *r)
+{
+	return r->p < r->end ? *r->p++ : 0;
+}
+
+static uint64_t rdn(struct reader *r, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)rd8(r) << (8 * i);
+	return v;
+}
+
+/* Never run: they end the calling thread (exit; rt_sigreturn with no signal
+ * frame kills the process), or start threads that run
+ * user code, which this process has none of (fork, vfork, clone). */
+static bool denied(const char *name)
+{
+	static const char *const deny[] = {"exit", "exit_group", "rt_sigreturn", "fork", "vfork", "clone"};
+	for (size_t i = 0; i < sizeof(deny) / sizeof(deny[0]); i++)
+		if (strcmp(name, deny[i]) == 0)
+			return true;
+	return false;
+}
+
+static unsigned allowed[SYSCALL_MAX], nallowed;
+
+static void build_allowed(void)
+{
+	if (nallowed)
+		return;
+	for (unsigned nr = 0; nr < SYSCALL_MAX; nr++)
+		if (syscall_table[nr].name && syscall_table[nr].fn && !denied(syscall_table[nr].name))
+			allowed[nallowed++] = nr;
+}
+
+static const char *const paths[] = {
+	"/", "/tmp", "/tmp/a", "/tmp/a/b", "/tmp/f", "/tmp/l", ".", "..", "", "/dev/null", "/dev/zero",
+	"/dev/tty", "/dev/console", "/dev/urandom", "/proc/self/status", "/proc/self/fd/0", "/proc/1/cmdline",
+	"/proc/self/maps", "/tmp/a/../f", "a", "a/b", "f", "//tmp///a/", "/tmp/f/x", "/proc", "/sys",
+	"/tmp/nametoolongnametoolongnametoolongnametoolongnametoolong", "/tmp/a/b/c/d",
+};
+
+struct ctx {
+	struct reader r;
+	struct kfuzz_proc *fp;
+	long fds[8];
+	unsigned nfds, next_slot;
+};
+
+static long gen_string(struct ctx *c, unsigned choice, char *out)
+{
+	uintptr_t slot = STR_AREA + (c->next_slot++ % 8) * 256;
+	size_t len;
+
+	if (choice % 4 != 3) {
+		const char *s = paths[(choice >> 2) % (sizeof(paths) / sizeof(paths[0]))];
+		len = strlen(s);
+		memcpy(out, s, len + 1);
+	} else {
+		len = rd8(&c->r) % (PROG_STR_MAX - 1);
+		for (size_t i = 0; i < len; i++)
+			out[i] = (char)rd8(&c->r);
+		out[len] = '\0';
+	}
+	kfuzz_proc_poke(c->fp, slot, out, len + 1);
+	return (long)(KFUZZ_UBUF + slot);
+}
+
+static long gen_arg(struct ctx *c, uint8_t kind, char *str)
+{
+	unsigned ch = rd8(&c->r);
+
+	switch (kind) {
+	case SARG_FD:
+		switch (ch % 8) {
+		case 0: case 1: case 2: case 3:
+			return c->nfds ? c->fds[(ch >> 3) % c->nfds] : 3;
+		case 4: return AT_FDCWD;
+		case 5: return ch >> 3;
+		case 6: return -1;
+		default: return (int)rdn(&c->r, 4);
+		}
+	case SARG_PTR:
+		switch (ch % 8) {
+		case 0: return 0;
+		case 1: return (long)(KFUZZ_UBUF + rdn(&c->r, 2) % KFUZZ_UBUF_SIZE);
+		case 6: return (long)(KFUZZ_UBUF + KFUZZ_UBUF_SIZE - 8); /* straddles the end */
+		case 7: return (long)rdn(&c->r, 8);
+		default: return (long)(KFUZZ_UBUF + (ch >> 3) * 256);
+		}
+	case SARG_STR:
+	case SARG_PATH:
+		return gen_string(c, ch, str);
+	case SARG_SIZE:
+		switch (ch % 4) {
+		case 0: return ch >> 2;
+		case 1: return (long)rdn(&c->r, 2);
+		case 2: return 4096;
+		default: return (long)rdn(&c->r, 8);
+		}
+	case SARG_PID:
+		switch (ch % 4) {
+		case 0: return kfuzz_proc_pid(c->fp);
+		case 1: return 0;
+		case 2: return -1;
+		default: return (int)rdn(&c->r, 4);
+		}
+	case SARG_SIG:
+		return ch % 65;
+	case SARG_ADDR:
+		if (ch % 4 == 3)
+			return (long)(KFUZZ_UBUF + (rdn(&c->r, 2) % KFUZZ_UBUF_SIZE));
+		/* fall through */
+	default: /* INT UINT HEX FLAGS MODE */
+		switch (ch % 4) {
+		case 0: return ch >> 2;
+		case 1: return (long)rdn(&c->r, 4);
+		case 2: return (long)rdn(&c->r, 8);
+		default: return 1L << ((ch >> 2) % 32);
+		}
+	}
+}
+
+void prog_run(void *arg)
+{
+	struct prog_input *in = arg;
+	struct ctx c = {.r = {in->data, in->data + in->size}};
+
+	build_allowed();
+	c.fp = kfuzz_proc_begin();
+	in->ncalls = 0;
+	while (c.r.p < c.r.end && in->ncalls < PROG_MAX_CALLS) {
+		unsigned b = rd8(&c.r);
+		if (b >= 0xf0) {
+			uint8_t bytes[64];
+			size_t off = rdn(&c.r, 2), len = rd8(&c.r) % sizeof(bytes);
+			for (size_t i = 0; i < len; i++)
+				bytes[i] = (uint8_t)rd8(&c.r);
+			kfuzz_proc_poke(c.fp, off, bytes, len);
+			continue;
+		}
+		struct prog_call *call = &in->calls[in->ncalls++];
+		const struct syscall_desc *d = &syscall_table[allowed[b % nallowed]];
+		memset(call, 0, sizeof(*call));
+		call->nr = allowed[b % nallowed];
+		for (unsigned i = 0; i < d->nargs; i++)
+			call->args[i] = gen_arg(&c, d->kinds[i], call->str[i]);
+		if (in->trace)
+			prog_print_call(call, false);
+		call->ret = kfuzz_proc_syscall(c.fp, call->nr, call->args);
+		if (in->trace)
+			prog_print_call(call, true);
+		if (call->ret >= 0 && call->ret < 64 && c.nfds < 8)
+			c.fds[c.nfds++] = call->ret; /* maybe a descriptor: later FD arguments reuse it */
+	}
+	kfuzz_proc_end(c.fp);
+}

@@ -1,0 +1,57 @@
+/* libFuzzer/AFL++ harness: each input is a program of system calls run by a
+ * fresh process in a kernel restored to its booted state (fuzz/kernel/).
+ *   syscalls [libFuzzer options] [corpus dirs]   fuzz
+ *   syscalls --replay FILE...                    run inputs, print the calls (strace form)
+ * Setting KFUZZ_TRACE=1 prints the calls of every input (e.g. a crash's). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernel/kfuzz.h"
+#include "prog.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct prog_input input;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	input.data = data;
+	input.size = size;
+	kfuzz_run(prog_run, &input);
+	return 0;
+}
+
+static int replay(int n, char **files)
+{
+	for (int i = 0; i < n; i++) {
+		FILE *f = fopen(files[i], "rb");
+		static uint8_t buf[1 << 16];
+		size_t len;
+
+		if (!f) {
+			perror(files[i]);
+			return 1;
+		}
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		fprintf(stderr, "== %s (%zu bytes)\n", files[i], len);
+		LLVMFuzzerTestOneInput(buf, len);
+		fprintf(stderr, "== %u calls, %zu pages restored\n", input.ncalls, kfuzz_snapshot_dirty_pages());
+	}
+	return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *t = getenv("KFUZZ_TRACE");
+
+	input.trace = t && *t == '1';
+	if (*argc >= 2 && strcmp((*argv)[1], "--replay") == 0) {
+		input.trace = true;
+		kfuzz_set_verbose(true);
+		exit(replay(*argc - 2, *argv + 2));
+	}
+	return 0;
+}

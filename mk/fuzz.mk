@@ -1,0 +1,75 @@
+# Kernel fuzzing (docs/fuzzing.md). Harnesses in fuzz/<name>/ link a copy of
+# the hosted kernel built with the fuzzing engine's instrumentation into
+# $(FUZZ_OUT)/kernel/, plus the runtime in fuzz/kernel/ (boot once, restore
+# the booted state after every input).
+#   make fuzz FUZZ_TIME=60      every harness for FUZZ_TIME s: exec/s, coverage
+#   make test-fuzz              every harness briefly + fuzz/regressions/
+#   make bench-fuzz             syscall harness exec/s with full state reset
+#   make fuzz-afl               the same harnesses built with afl-clang-fast
+#   make coverage               hosted tests with clang source coverage
+# Engine knobs (fuzz/build.sh sets them from OSS-Fuzz's $CC/$CFLAGS/$LIB_FUZZING_ENGINE):
+FUZZ_OUT ?= $(FUZZ_DIR)
+FUZZ_CFLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_ENGINE ?= -fsanitize=fuzzer,address,undefined
+FUZZ_EXTRA_CFLAGS ?=
+FUZZ_HARNESSES := syscalls elf cpio path
+FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_HARNESSES))
+FUZZ_KLIB := $(FUZZ_OUT)/kernel/libmacrohard.a
+FUZZ_RT_SRCS := $(sort $(wildcard fuzz/kernel/*.c))
+FUZZ_HOST_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(FUZZ_CFLAGS) $(FUZZ_EXTRA_CFLAGS) -pthread
+FUZZ_BENCH_TIME ?= 20
+
+.PHONY: fuzz test-fuzz bench-fuzz fuzz-afl fuzz-build fuzz-planted FORCE
+FORCE:
+
+# The kernel, compiled by this make with the engine's compiler and flags.
+# (The sub-make builds it as its HOSTED_LIB, so it must not see this rule.)
+ifeq ($(FUZZ_SUBMAKE),)
+$(FUZZ_KLIB): FORCE
+	$(Q)$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC="$(FUZZ_CC)" BUILD_HOSTED=$(FUZZ_OUT)/kernel HOSTED_OPT= \
+		SANFLAGS="$(FUZZ_CFLAGS) $(FUZZ_EXTRA_CFLAGS)" $@
+endif
+
+define FUZZ_HARNESS_RULE
+$(FUZZ_OUT)/$(1): $(wildcard fuzz/$(1)/*.c fuzz/$(1)/*.h) $(FUZZ_RT_SRCS) fuzz/kernel/kfuzz.h fuzz/kernel/kdata.ld $(FUZZ_KLIB)
+	@echo "  FUZZ    $$@"
+	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -o $$@ $(wildcard fuzz/$(1)/*.c) $(FUZZ_RT_SRCS) \
+		-Wl,--whole-archive $(FUZZ_KLIB) -Wl,--no-whole-archive \
+		-Wl,--wrap=plat_poweroff -Wl,-T,fuzz/kernel/kdata.ld $(FUZZ_ENGINE)
+endef
+$(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_HARNESS_RULE,$(h))))
+
+fuzz-build: $(FUZZ_BINS)
+
+# Runs each harness for FUZZ_TIME seconds on its seeds (fuzz/corpus/<name>,
+# copied so the committed seeds stay small); prints exec/s and coverage.
+fuzz: $(FUZZ_BINS)
+	$(Q)for h in $(FUZZ_HARNESSES); do \
+		fuzz/run.sh $(FUZZ_OUT)/$$h $$h $(FUZZ_TIME) $(FUZZ_OUT)/work || exit 1; \
+	done
+
+test-fuzz: $(FUZZ_BINS)
+	@echo "== fuzz harnesses: regressions, then 3 s of fuzzing each"
+	$(Q)for h in $(FUZZ_HARNESSES); do \
+		fuzz/run.sh --regress $(FUZZ_OUT)/$$h $$h 3 $(FUZZ_OUT)/test || exit 1; \
+	done
+
+bench-fuzz: $(FUZZ_OUT)/syscalls
+	@echo "== syscall harness, $(FUZZ_BENCH_TIME) s on one core, full state reset per input"
+	$(Q)fuzz/run.sh $(FUZZ_OUT)/syscalls syscalls $(FUZZ_BENCH_TIME) $(FUZZ_OUT)/bench
+
+fuzz-afl:
+	$(Q)$(MAKE) --no-print-directory FUZZ_CC=afl-clang-fast FUZZ_OUT=$(BUILD)/fuzz-afl \
+		FUZZ_CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		FUZZ_ENGINE="-fsanitize=fuzzer,address,undefined" fuzz-build
+
+# A bug planted in sys_pipe2 (-DFUZZ_PLANTED_BUG, test builds only): the
+# syscall harness must find it within FUZZ_TIME seconds.
+fuzz-planted:
+	$(Q)$(MAKE) --no-print-directory FUZZ_OUT=$(BUILD)/fuzz-planted FUZZ_EXTRA_CFLAGS=-DFUZZ_PLANTED_BUG \
+		$(BUILD)/fuzz-planted/syscalls
+	@echo "== planted bug: the syscall harness must crash within $(FUZZ_TIME) s"
+	$(Q)mkdir -p $(BUILD)/fuzz-planted/work && rm -rf $(BUILD)/fuzz-planted/work/*
+	$(Q)start=$$(date +%s); if fuzz/run.sh $(BUILD)/fuzz-planted/syscalls syscalls $(FUZZ_TIME) $(BUILD)/fuzz-planted/work >/dev/null 2>&1; \
+		then echo "FAIL: not found in $(FUZZ_TIME) s"; exit 1; \
+		else echo "ok   planted bug found after $$(( $$(date +%s) - start )) s"; fi
