@@ -2,7 +2,7 @@
 # embedded into both kernels as C arrays.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
-USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc
+USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc threads mmstress execchain sigstack faultstorm badargs
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
 USER_IMAGES_C := $(BUILD)/gen/user_images.c
 
@@ -41,3 +41,28 @@ bench: $(HOSTED_BIN) $(BENCH_BINS)
 	$(Q)tools/deps.sh --quiet --bench
 	$(Q)$(MAKE) --no-print-directory image
 	$(Q)tools/bench.sh $(BUILD) $(HOSTED_BIN) $(BUILD)/baremetal/macrohard.elf
+
+# badargs: its syscall table is generated from include/kern/syscalls.def,
+# and its expectation is Linux's answer: the same program run natively on
+# the build host (the oracle) before the build that compares against it.
+USER_GEN := $(BUILD)/gen/user
+$(USER_GEN)/user_syscalls.h: include/kern/syscalls.def tools/gen-syscall-table.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/gen-syscall-table.sh $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user-oracle/badargs: tests/user/badargs.c $(USER_GEN)/user_syscalls.h
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -I$(USER_GEN) -o $@ $<
+
+$(USER_GEN)/badargs_expected.h: $(BUILD)/user-oracle/badargs
+	@echo "  ORACLE  $@ (badargs run natively on this Linux)"
+	$(Q)$< > $@.txt
+	$(Q){ echo "static const char *const expected[] = {"; \
+	      grep ' -> ' $@.txt | sed 's/.*/"&",/'; echo "};"; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/badargs: tests/user/badargs.c $(USER_GEN)/user_syscalls.h $(USER_GEN)/badargs_expected.h
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -I$(USER_GEN) -DBADARGS_EXPECTED -o $@ $<

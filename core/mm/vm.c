@@ -266,7 +266,9 @@ int vm_unmap(struct vm_space *vm, uintptr_t addr, size_t len)
 {
 	int err;
 
-	if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr + len < addr)
+	/* As Linux: the range must lie below the user limit (which is page
+	 * aligned, so rounding len up cannot cross it). */
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || len > vm_user_limit() || addr > vm_user_limit() - len)
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&vm->lock);
@@ -381,12 +383,12 @@ int vm_protect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
 
 	if ((addr & (PAGE_SIZE - 1)) || prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	end = addr + len;
-	if (end < addr)
-		return -ENOMEM;
 	if (len == 0)
 		return 0;
+	len = ALIGN_UP(len, PAGE_SIZE); /* 0 when len is within a page of 2^64: ENOMEM below, as Linux */
+	end = addr + len;
+	if (end <= addr)
+		return -ENOMEM;
 	mutex_lock(&vm->lock);
 	if (!range_fully_mapped(vm, addr, end)) {
 		err = -ENOMEM;

@@ -14,6 +14,13 @@ struct linux_iovec {
 	uint64_t base, len;
 };
 
+/* Linux's access_ok: the whole buffer must lie below the user limit, so a
+ * huge or negative length is EFAULT before any transfer. */
+static bool user_range_ok(uintptr_t ubuf, size_t len)
+{
+	return len <= vm_user_limit() && ubuf <= vm_user_limit() - len;
+}
+
 static struct file *get_file(long fd)
 {
 	return fd < 0 || fd > 0x7fffffffL ? NULL : fdt_lookup(proc_current()->fds, (int)fd);
@@ -64,6 +71,10 @@ long sys_read(long fd, long ubuf, long len, long a3, long a4, long a5)
 
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok((uintptr_t)ubuf, (size_t)len)) {
+		file_put(f);
+		return -EFAULT;
+	}
 	r = file_io(f, (uintptr_t)ubuf, (size_t)len, false);
 	file_put(f);
 	return r;
@@ -76,6 +87,10 @@ long sys_write(long fd, long ubuf, long len, long a3, long a4, long a5)
 
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok((uintptr_t)ubuf, (size_t)len)) {
+		file_put(f);
+		return -EFAULT;
+	}
 	r = file_io(f, (uintptr_t)ubuf, (size_t)len, true);
 	file_put(f);
 	return r;
