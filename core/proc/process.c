@@ -272,3 +272,38 @@ NORETURN void task_finish(struct task *t)
 		vm_put(vm); /* after the table lock: it waits for the stub to go */
 	thread_exit(0);
 }
+
+bool proc_pgrp_orphaned(int pgid)
+{
+	struct process *p;
+	bool orphaned = true;
+
+	proc_table_lock();
+	for_each_process(p) {
+		struct process *parent = p->parent;
+		if (p->pgid != pgid || p->state != PROC_ALIVE || !parent)
+			continue;
+		if (parent->pgid != pgid && parent->sid == p->sid) {
+			orphaned = false;
+			break;
+		}
+	}
+	proc_table_unlock();
+	return orphaned;
+}
+
+int proc_pgrp_session(int pgid)
+{
+	struct process *p;
+	int sid = -ESRCH;
+
+	proc_table_lock();
+	for_each_process(p) {
+		if (p->pgid == pgid && p->state == PROC_ALIVE) {
+			sid = p->sid;
+			break;
+		}
+	}
+	proc_table_unlock();
+	return sid;
+}

@@ -97,7 +97,8 @@ static void program_timer(struct cpu_rq *rq)
 	ktime_t next = timer_next_deadline();
 	struct thread *c = rq->curr;
 
-	if (!c->is_idle && rq->nr > 0 && (next == 0 || c->slice_end < next))
+	/* The slice only matters if a thread of at least equal priority waits. */
+	if (!c->is_idle && rq->nr > 0 && rq_top_prio(rq) >= c->prio && (next == 0 || c->slice_end < next))
 		next = c->slice_end;
 	plat_timer_oneshot(next);
 }
@@ -387,8 +388,12 @@ void kernel_timer_interrupt(void)
 	timer_run_expired();
 	spin_lock_raw(&rq->lock);
 	c = rq->curr;
-	if (!c->is_idle && rq->nr > 0 && plat_time_ns() >= c->slice_end && rq_top_prio(rq) >= c->prio)
-		rq->need_resched = true;
+	if (!c->is_idle && plat_time_ns() >= c->slice_end) {
+		if (rq->nr > 0 && rq_top_prio(rq) >= c->prio)
+			rq->need_resched = true;
+		else /* nobody to share with: a new slice, or the timer would fire forever */
+			c->slice_end = plat_time_ns() + SCHED_SLICE_NS;
+	}
 	program_timer(rq);
 	spin_unlock_raw(&rq->lock);
 }

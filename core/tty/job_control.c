@@ -15,26 +15,9 @@ static bool sig_ignored_or_blocked(struct task *t, int sig)
 	return t->proc->sigactions[sig - 1].handler == SIG_IGN_HANDLER || (t->sig_blocked & (1ULL << (sig - 1)));
 }
 
-/* POSIX: a group is orphaned when no member has a parent in another group
- * of the same session. We look at the caller's chain of ancestors inside
- * its group (the members that job-control shells create), not at every
- * member: the process table has no per-group list. */
 static bool pgrp_orphaned(struct process *p)
 {
-	bool orphaned = true;
-
-	proc_table_lock();
-	for (struct process *q = p; q; q = q->parent) {
-		struct process *parent = q->parent;
-		if (q->pgid != p->pgid || !parent)
-			break;
-		if (parent->pgid != p->pgid && parent->sid == p->sid) {
-			orphaned = false;
-			break;
-		}
-	}
-	proc_table_unlock();
-	return orphaned;
+	return proc_pgrp_orphaned(p->pgid);
 }
 
 void tty_signal_pgrp(struct tty *tty, int pgrp, int sig)

@@ -56,23 +56,14 @@ static long get_termios2(struct tty *tty, uintptr_t arg)
 }
 
 /* Whether process group `pgrp` may become the foreground of a terminal of
- * session `sid`. Groups are found through their leader or the caller. */
+ * session `sid`: it must exist, in that session. */
 static long pgrp_in_session(int pgrp, int sid)
 {
-	struct process *self = proc_current();
-	struct process *leader;
-	long err;
+	int s = proc_pgrp_session(pgrp);
 
-	if (self->pgid == pgrp)
-		return 0;
-	proc_table_lock();
-	leader = proc_find_locked(pgrp);
-	if (!leader || leader->state != PROC_ALIVE || leader->pgid != pgrp)
-		err = -ESRCH;
-	else
-		err = leader->sid == sid ? 0 : -EPERM;
-	proc_table_unlock();
-	return err;
+	if (s < 0)
+		return -ESRCH;
+	return s == sid ? 0 : -EPERM;
 }
 
 static long set_pgrp(struct tty *tty, uintptr_t arg)

@@ -124,6 +124,12 @@ int signal_send_task(struct task *t, int sig);
  * calls return -EINTR (or restart) when it is. */
 bool current_signal_pending(void);
 
+/* POSIX: a process group is orphaned when no live member has a parent in
+ * another group of the same session (job control's SIGTTIN/SIGTSTP rules). */
+bool proc_pgrp_orphaned(int pgid);
+/* The session of process group `pgid`, or -ESRCH if it has no live member. */
+int proc_pgrp_session(int pgid);
+
 /* Terminates the whole process because of a signal. */
 NORETURN void proc_exit_signal(int sig, bool core);
 
