@@ -7,32 +7,15 @@
 #include <kern/vfs.h>
 #include <plat/user.h>
 
-#define SEC 1000000000ULL
-#define NO_USER "this platform cannot enter user mode yet"
+#include "user_run.h"
 
-/* Runs an embedded program to completion; returns its wait status or -1. */
+#define NO_USER KTEST_NO_USER
+
 static int run_fs_program(struct ktest_ctx *kt, const char *name, const char *const *argv)
 {
-	const struct user_image *img = user_image_find(name);
 	const char *envp[] = {"PATH=/bin", NULL};
-	struct semaphore done;
-	int status = -1, pid;
 
-	if (!img) {
-		ktest_fail(kt, __FILE__, __LINE__, "no embedded image %s", name);
-		return -1;
-	}
-	sem_init(&done, 0);
-	pid = proc_spawn_image(img->data, img->size, argv, envp, &status, &done);
-	if (pid < 0) {
-		ktest_fail(kt, __FILE__, __LINE__, "spawning %s failed: %d", name, pid);
-		return -1;
-	}
-	if (!sem_down_timeout(&done, 60 * SEC)) {
-		ktest_fail(kt, __FILE__, __LINE__, "%s did not exit", name);
-		return -1;
-	}
-	return status;
+	return ktest_run_user(kt, name, argv, envp);
 }
 
 /* The programs work in /tmp of the booted root. */

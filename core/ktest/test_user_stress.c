@@ -11,68 +11,25 @@
 #include <kern/vfs.h>
 #include <plat/user.h>
 
-#define SEC 1000000000ULL
-#define NO_USER "this platform cannot enter user mode yet"
+#include "user_run.h"
 
-/* Writes an embedded program into the file system so it can exec itself. */
-static int install(const char *name, const char *path)
-{
-	const struct user_image *img = user_image_find(name);
-	struct vfs_ctx ctx = {&cred_root, NULL, NULL};
-	struct file *f;
-	int err;
-
-	if (!img)
-		return -ENOENT;
-	ctx.root = ctx.cwd = vfs_root();
-	err = vfs_openat(&ctx, NULL, path, O_WRONLY | O_CREAT | O_TRUNC, 0755, &f);
-	if (!err) {
-		if (vfs_write(f, img->data, img->size) != (ssize_t)img->size)
-			err = -EIO;
-		file_put(f);
-	}
-	inode_put(ctx.root);
-	return err;
-}
-
-static void uninstall(const char *path)
-{
-	struct vfs_ctx ctx = {&cred_root, NULL, NULL};
-
-	ctx.root = ctx.cwd = vfs_root();
-	vfs_unlinkat(&ctx, NULL, path, 0);
-	inode_put(ctx.root);
-}
+#define NO_USER KTEST_NO_USER
 
 /* Runs program NAME (installed at PATH first when PATH is set, so it can
  * exec itself) with argv {PATH or NAME, ARG}; returns its wait status. */
 static int run(struct ktest_ctx *kt, const char *name, const char *path, const char *arg)
 {
-	const struct user_image *img = user_image_find(name);
 	const char *argv[] = {path ? path : name, arg, NULL};
 	const char *envp[] = {"PATH=/bin", NULL};
-	struct semaphore done;
-	int status = -1, pid;
+	int status;
 
-	if (!img) {
-		ktest_fail(kt, __FILE__, __LINE__, "no embedded image %s", name);
-		return -1;
-	}
-	if (path && install(name, path) != 0) {
+	if (path && ktest_install_user(name, path) != 0) {
 		ktest_fail(kt, __FILE__, __LINE__, "cannot install %s at %s", name, path);
 		return -1;
 	}
-	sem_init(&done, 0);
-	pid = proc_spawn_image(img->data, img->size, argv, envp, &status, &done);
-	if (pid < 0) {
-		ktest_fail(kt, __FILE__, __LINE__, "spawning %s failed: %d", name, pid);
-		status = -1;
-	} else if (!sem_down_timeout(&done, 60 * SEC)) {
-		ktest_fail(kt, __FILE__, __LINE__, "%s did not exit", name);
-		status = -1;
-	}
+	status = ktest_run_user(kt, name, argv, envp);
 	if (path)
-		uninstall(path);
+		ktest_remove_path(path);
 	return status;
 }
 
