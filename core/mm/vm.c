@@ -363,6 +363,18 @@ static bool range_fully_mapped(struct vm_space *vm, uintptr_t start, uintptr_t e
 	return a >= end;
 }
 
+bool vm_range_mapped(struct vm_space *vm, uintptr_t start, uintptr_t end)
+{
+	bool mapped;
+
+	if (end > vm_user_limit() || end < start)
+		return false;
+	mutex_lock(&vm->lock);
+	mapped = range_fully_mapped(vm, start, end);
+	mutex_unlock(&vm->lock);
+	return mapped;
+}
+
 struct reprotect_ctx {
 	struct vma *v;
 };

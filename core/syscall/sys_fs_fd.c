@@ -92,6 +92,7 @@ long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 	switch ((int)cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
+		arg = (int)arg; /* Linux reads F_DUPFD's argument as an int */
 		if (arg < 0 || arg >= FD_MAX) {
 			r = -EINVAL;
 			break;

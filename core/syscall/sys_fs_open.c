@@ -63,11 +63,19 @@ static long positioned_io(long fd, uintptr_t ubuf, size_t len, long off, bool is
 	uint8_t *buf;
 	long err = 0;
 
-	if ((long)len < 0 || off < 0)
-		return -EINVAL;
 	f = fs_file(fd);
 	if (!f)
 		return -EBADF;
+	/* Linux's order: the descriptor, then access_ok (EFAULT for a huge or
+	 * negative length), then the offset. */
+	if (len > vm_user_limit() || ubuf > vm_user_limit() - len) {
+		file_put(f);
+		return -EFAULT;
+	}
+	if (off < 0) {
+		file_put(f);
+		return -EINVAL;
+	}
 	buf = kmalloc(MIN(len, (size_t)PIO_CHUNK) + 1);
 	if (!buf) {
 		file_put(f);

@@ -145,6 +145,9 @@ static long readlink_common(long dirfd, long upath, long ubuf, long size)
 	/* An empty path names dirfd itself (a symlink opened O_PATH|O_NOFOLLOW). */
 	err = fs_call_at(&c, dirfd, upath, AT_EMPTY_PATH);
 	n = err ? err : vfs_readlinkat(&c.ctx, c.dir, c.path, buf, (size_t)size);
+	/* Linux: an empty path that does not name a symlink is ENOENT. */
+	if (!err && n == -EINVAL && c.path[0] == '\0')
+		n = -ENOENT;
 	fs_call_end(&c);
 	if (n > 0 && put_user_buf((uintptr_t)ubuf, buf, (size_t)n))
 		n = -EFAULT;

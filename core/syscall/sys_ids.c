@@ -281,11 +281,15 @@ long sys_prlimit64(long pid, long res, long unew, long uold, long a4, long a5)
 
 long sys_getrlimit(long res, long uold, long a2, long a3, long a4, long a5)
 {
+	if (res >= 0 && res < RLIM_NLIMITS && !uold)
+		return -EFAULT; /* unlike prlimit64, the pointer is not optional */
 	return sys_prlimit64(0, res, 0, uold, 0, 0);
 }
 
 long sys_setrlimit(long res, long unew, long a2, long a3, long a4, long a5)
 {
+	if (res >= 0 && res < RLIM_NLIMITS && !unew)
+		return -EFAULT;
 	return sys_prlimit64(0, res, unew, 0, 0, 0);
 }
 

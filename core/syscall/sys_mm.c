@@ -55,8 +55,22 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 	struct vm_space *vm = proc_current()->vm;
 	unsigned type = (unsigned)flags & MAP_TYPE;
 
-	if (len <= 0 || (off & (PAGE_SIZE - 1)) || (flags & ~MAP_KNOWN_FLAGS))
+	/* Linux's order: offset alignment, the descriptor, then the rest. */
+	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct file *f = fd < 0 || fd > 0x7fffffffL ? NULL : fdt_lookup(proc_current()->fds, (int)fd);
+		if (!f)
+			return -EBADF;
+		file_put(f);
+	}
+	if (len == 0 || (flags & ~MAP_KNOWN_FLAGS))
+		return -EINVAL;
+	/* A length that rounds past the end of memory cannot be mapped. */
+	if ((unsigned long)len > vm_user_limit())
+		return -ENOMEM;
+	if (off < 0)
+		return -EOVERFLOW;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
@@ -96,8 +110,28 @@ long sys_mremap(long old, long old_len, long new_len, long flags, long new_addr,
 
 long sys_madvise(long addr, long len, long advice, long a3, long a4, long a5)
 {
+	unsigned long aligned = ALIGN_UP((unsigned long)len, PAGE_SIZE);
+
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	switch (advice) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (len && !aligned)
+		return -EINVAL; /* the length wraps when rounded up */
+	if ((unsigned long)addr + aligned < (unsigned long)addr)
+		return -EINVAL;
+	/* Advice on memory that is not mapped fails, as on Linux. */
+	if (aligned && !vm_range_mapped(proc_current()->vm, (uintptr_t)addr, (uintptr_t)addr + aligned))
+		return -ENOMEM;
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:

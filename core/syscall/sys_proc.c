@@ -239,8 +239,10 @@ long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
 
 	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
-	if (len < 0)
-		return -EINVAL;
+	/* Like Linux: a count beyond INT_MAX is capped; the call returns what it
+	 * wrote before the buffer ran out. */
+	if ((unsigned long)len > 0x7fffffffUL)
+		len = 0x7fffffffL;
 	while (done < len) {
 		size_t n = (size_t)MIN(len - done, (long)sizeof(chunk));
 		krandom_bytes(chunk, n);

@@ -42,6 +42,8 @@ struct vm_space *vm_fork(struct vm_space *src);
 long vm_map(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot, unsigned flags);
 int vm_unmap(struct vm_space *vm, uintptr_t addr, size_t len);
 int vm_protect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot);
+/* Whether every page of [start, end) belongs to some area. */
+bool vm_range_mapped(struct vm_space *vm, uintptr_t start, uintptr_t end);
 /* MADV_DONTNEED: drop the pages, so the next touch reads zeros. */
 int vm_discard(struct vm_space *vm, uintptr_t addr, size_t len);
 long vm_remap(struct vm_space *vm, uintptr_t old, size_t old_len, size_t new_len, unsigned flags, uintptr_t new_addr);
