@@ -1,4 +1,5 @@
 /* wait4 and waitid: collecting children's state changes. */
+#include <kern/abi/resource.h>
 #include <kern/abi/signal.h>
 #include <kern/errno.h>
 #include <kern/mm.h>
@@ -137,11 +138,6 @@ static long do_wait(struct wait_query *q)
 		return -ERESTARTSYS;
 	return w.result < 0 ? w.result : q->pid;
 }
-
-struct linux_rusage {
-	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-	int64_t rest[14];
-};
 
 long sys_wait4(long pid, long ustatus, long options, long urusage, long a4, long a5)
 {

@@ -68,7 +68,7 @@ static long positioned_io(long fd, uintptr_t ubuf, size_t len, long off, bool is
 		return -EBADF;
 	/* Linux's order: the descriptor, then access_ok (EFAULT for a huge or
 	 * negative length), then the offset. */
-	if (len > vm_user_limit() || ubuf > vm_user_limit() - len) {
+	if (!user_range_ok(ubuf, len)) {
 		file_put(f);
 		return -EFAULT;
 	}

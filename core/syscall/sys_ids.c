@@ -1,4 +1,5 @@
 /* Credentials, process groups, sessions, limits and accounting. */
+#include <kern/abi/resource.h>
 #include <kern/errno.h>
 #include <kern/mm.h>
 #include <kern/sched.h>
@@ -314,12 +315,6 @@ long sys_times(long ubuf, long a1, long a2, long a3, long a4, long a5)
 	}
 	return now / NS_PER_TICK;
 }
-
-struct linux_rusage {
-	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-	int64_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals,
-		nvcsw, nivcsw;
-};
 
 #define RUSAGE_SELF 0
 #define RUSAGE_CHILDREN (-1)

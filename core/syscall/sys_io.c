@@ -14,13 +14,6 @@ struct linux_iovec {
 	uint64_t base, len;
 };
 
-/* Linux's access_ok: the whole buffer must lie below the user limit, so a
- * huge or negative length is EFAULT before any transfer. */
-static bool user_range_ok(uintptr_t ubuf, size_t len)
-{
-	return len <= vm_user_limit() && ubuf <= vm_user_limit() - len;
-}
-
 static struct file *get_file(long fd)
 {
 	return fd < 0 || fd > 0x7fffffffL ? NULL : fdt_lookup(proc_current()->fds, (int)fd);
@@ -64,7 +57,8 @@ static long file_io(struct file *f, uintptr_t ubuf, size_t len, bool is_write)
 	return (long)done;
 }
 
-long sys_read(long fd, long ubuf, long len, long a3, long a4, long a5)
+/* read(2) and write(2): the descriptor, then access_ok, then the transfer. */
+static long rw_syscall(long fd, long ubuf, long len, bool is_write)
 {
 	struct file *f = get_file(fd);
 	long r;
@@ -75,25 +69,19 @@ long sys_read(long fd, long ubuf, long len, long a3, long a4, long a5)
 		file_put(f);
 		return -EFAULT;
 	}
-	r = file_io(f, (uintptr_t)ubuf, (size_t)len, false);
+	r = file_io(f, (uintptr_t)ubuf, (size_t)len, is_write);
 	file_put(f);
 	return r;
 }
 
+long sys_read(long fd, long ubuf, long len, long a3, long a4, long a5)
+{
+	return rw_syscall(fd, ubuf, len, false);
+}
+
 long sys_write(long fd, long ubuf, long len, long a3, long a4, long a5)
 {
-	struct file *f = get_file(fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (!user_range_ok((uintptr_t)ubuf, (size_t)len)) {
-		file_put(f);
-		return -EFAULT;
-	}
-	r = file_io(f, (uintptr_t)ubuf, (size_t)len, true);
-	file_put(f);
-	return r;
+	return rw_syscall(fd, ubuf, len, true);
 }
 
 static long vector_io(long fd, long uiov, long iovcnt, bool is_write)

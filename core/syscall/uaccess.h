@@ -14,6 +14,13 @@ static inline int put_user_buf(uintptr_t dst, const void *src, size_t len)
 	return copy_to_user(proc_current()->vm, dst, src, len);
 }
 
+/* Linux's access_ok: the whole buffer lies below the user limit, so a huge
+ * or negative length is EFAULT before any transfer. */
+static inline bool user_range_ok(uintptr_t ubuf, size_t len)
+{
+	return len <= vm_user_limit() && ubuf <= vm_user_limit() - len;
+}
+
 #define get_user(var, uaddr) get_user_buf(&(var), (uintptr_t)(uaddr), sizeof(var))
 #define put_user(var, uaddr) put_user_buf((uintptr_t)(uaddr), &(var), sizeof(var))
 #endif
