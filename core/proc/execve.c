@@ -313,10 +313,12 @@ int proc_spawn_init(const char *path, const char *const *argv_in, const char *co
 	if (!err) {
 		p->root = vfs_root();
 		p->cwd = vfs_root();
-		err = proc_setup_console_fds(p);
-	}
-	if (!err)
 		err = exec_path(t, path, &argv, &envp);
+	}
+	/* Only a program that exists gets the console: opening it takes the
+	 * console's input away from the kernel monitor. */
+	if (!err)
+		err = proc_setup_console_fds(p);
 	strings_free(&argv);
 	strings_free(&envp);
 	if (!err) {
