@@ -107,7 +107,9 @@ static void sem_user(void *arg)
 		int m = max_inside;
 		while (now > m && !atomic_cas(&max_inside, &m, now))
 			;
-		thread_yield();
+		/* Sleep while holding a unit, so the others really contend: with a
+		 * yield alone one CPU could run every holder in turn. */
+		thread_sleep_ns(100 * 1000);
 		atomic_sub_fetch(&inside, 1);
 		sem_up(&counting);
 	}
