@@ -1,5 +1,6 @@
 /* Check unit tests of the buddy allocator, run directly on host memory. */
 #include <check.h>
+#include "unit.h"
 #include <kern/mm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ START_TEST(test_misaligned_free_panics)
 }
 END_TEST
 
-Suite *buddy_suite(void);
+UNIT_SUITE(buddy_suite)
 Suite *buddy_suite(void)
 {
 	Suite *s = suite_create("buddy");

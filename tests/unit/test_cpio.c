@@ -4,6 +4,7 @@
  * every truncation and a set of corruptions of that archive must be
  * rejected cleanly. */
 #include <check.h>
+#include "unit.h"
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -186,7 +187,7 @@ START_TEST(test_cpio_rejects_damage)
 }
 END_TEST
 
-Suite *cpio_suite(void);
+UNIT_SUITE(cpio_suite)
 Suite *cpio_suite(void)
 {
 	Suite *s = suite_create("cpio");

@@ -1,5 +1,6 @@
 /* Check unit tests of the kernel heap over the hosted machine's RAM. */
 #include <check.h>
+#include "unit.h"
 #include <kern/mm.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ START_TEST(test_foreign_pointer_detected)
 }
 END_TEST
 
-Suite *heap_suite(void);
+UNIT_SUITE(heap_suite)
 Suite *heap_suite(void)
 {
 	Suite *s = suite_create("heap");

@@ -7,6 +7,7 @@
 #include <plat/time.h>
 
 #include "boot.h"
+#include "unit.h"
 
 #define MS 1000000ULL
 
@@ -140,7 +141,7 @@ START_TEST(test_counting_semaphore_bounds_holders)
 }
 END_TEST
 
-Suite *locks_suite(void);
+UNIT_SUITE(locks_suite)
 Suite *locks_suite(void)
 {
 	Suite *s = suite_create("locks");

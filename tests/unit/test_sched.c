@@ -6,6 +6,7 @@
 #include <plat/time.h>
 
 #include "boot.h"
+#include "unit.h"
 
 #define MS 1000000ULL
 
@@ -126,7 +127,7 @@ START_TEST(test_higher_priority_preempts)
 }
 END_TEST
 
-Suite *sched_suite(void);
+UNIT_SUITE(sched_suite)
 Suite *sched_suite(void)
 {
 	Suite *s = suite_create("sched");
