@@ -63,7 +63,7 @@ void vm_get(struct vm_space *vm)
 
 static struct vma *find_vma(struct vm_space *vm, uintptr_t addr)
 {
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		if (addr < v->start)
 			return NULL;
@@ -77,7 +77,7 @@ static void insert_vma(struct vm_space *vm, struct vma *nv)
 {
 	struct list_node *pos = &vm->vmas;
 
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		if (list_entry(it, struct vma, node)->start > nv->start) {
 			pos = it;
 			break;
@@ -90,7 +90,7 @@ static void insert_vma(struct vm_space *vm, struct vma *nv)
  * does; programs see it (mremap of a range must lie within one area). */
 static void merge_adjacent(struct vm_space *vm)
 {
-	list_for_each_safe(it, tmp, &vm->vmas) {
+	list_for_each_safe (it, tmp, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		struct vma *n;
 		if (tmp == &vm->vmas)
@@ -158,7 +158,7 @@ static int unmap_locked(struct vm_space *vm, uintptr_t start, uintptr_t end)
 
 	if (err)
 		return err;
-	list_for_each_safe(it, tmp, &vm->vmas) {
+	list_for_each_safe (it, tmp, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		if (v->start >= start && v->end <= end) {
 			list_remove(&v->node);
@@ -171,7 +171,7 @@ static int unmap_locked(struct vm_space *vm, uintptr_t start, uintptr_t end)
 
 static bool range_free(struct vm_space *vm, uintptr_t start, uintptr_t end)
 {
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		if (v->start < end && start < v->end)
 			return false;
@@ -188,7 +188,7 @@ static uintptr_t find_free_range(struct vm_space *vm, size_t len)
 		bool moved = false;
 		if (cand < VM_MIN_ADDR || cand > vm->mmap_top)
 			return 0;
-		list_for_each(it, &vm->vmas) {
+		list_for_each (it, &vm->vmas) {
 			struct vma *v = list_entry(it, struct vma, node);
 			if (v->start < cand + len && cand < v->end) {
 				cand = v->start - len;
@@ -287,7 +287,8 @@ static int fault_locked(struct vm_space *vm, uintptr_t addr, unsigned access)
 	if (!v)
 		return -EFAULT;
 	if (((access & USER_ACCESS_WRITE) && !(v->prot & PROT_WRITE)) ||
-	    ((access & USER_ACCESS_EXEC) && !(v->prot & PROT_EXEC)) || !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+	    ((access & USER_ACCESS_EXEC) && !(v->prot & PROT_EXEC)) ||
+	    !(v->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EFAULT;
 	pte = pgtable_walk(vm->pml4, page, true);
 	if (!pte)
@@ -350,7 +351,7 @@ static bool range_fully_mapped(struct vm_space *vm, uintptr_t start, uintptr_t e
 {
 	uintptr_t a = start;
 
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		if (v->end <= a)
 			continue;
@@ -408,7 +409,7 @@ int vm_protect(struct vm_space *vm, uintptr_t addr, size_t len, unsigned prot)
 	}
 	if ((err = split_at_bounds(vm, addr, end)))
 		goto out;
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		if (v->start >= addr && v->end <= end) {
 			struct reprotect_ctx c = {v};
@@ -430,7 +431,7 @@ int vm_discard(struct vm_space *vm, uintptr_t addr, size_t len)
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&vm->lock);
 	/* Shared pages stay: other processes see the same memory. */
-	list_for_each(it, &vm->vmas) {
+	list_for_each (it, &vm->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		uintptr_t s = MAX(v->start, addr), e = MIN(v->end, addr + len);
 		if (s < e && !(v->flags & MAP_SHARED))
@@ -464,20 +465,47 @@ long vm_remap(struct vm_space *vm, uintptr_t old, size_t old_len, size_t new_len
 	struct vma *v;
 	long ret;
 
-	if ((old & (PAGE_SIZE - 1)) || new_len == 0 || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
-	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) ||
+	    (old & (PAGE_SIZE - 1)))
 		return -EINVAL;
+	/* Lengths are checked after rounding, as Linux does: one that wraps
+	 * to 0 is invalid, not an unmap of everything. */
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (new_len == 0 || new_len > vm_user_limit())
+		return -EINVAL;
+	/* The target is checked before the source is looked up. */
+	if ((flags & MREMAP_FIXED) &&
+	    ((new_addr & (PAGE_SIZE - 1)) || new_addr < VM_MIN_ADDR || new_addr > vm_user_limit() - new_len ||
+	     (new_addr < old + old_len && old < new_addr + new_len)))
+		return -EINVAL;
 	mutex_lock(&vm->lock);
 	v = find_vma(vm, old);
-	if (!v || old + old_len > v->end || old_len == 0) {
+	if (!v) {
 		ret = -EFAULT;
 		goto out;
 	}
-	if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
-		ret = unmap_locked(vm, old + new_len, old + old_len);
+	/* Neither resizing nor moving: only the start must be mapped. */
+	if (new_len == old_len && !(flags & MREMAP_FIXED)) {
+		ret = (long)old;
+		goto out;
+	}
+	if (new_len < old_len && !(flags & MREMAP_FIXED)) {
+		/* A shrink is an munmap of the tail, with munmap's range check. */
+		if (old_len > vm_user_limit() || old > vm_user_limit() - old_len)
+			ret = -EINVAL;
+		else
+			ret = unmap_locked(vm, old + new_len, old + old_len);
 		ret = ret ? ret : (long)old;
+		goto out;
+	}
+	if (old_len > v->end - old) {
+		ret = -EFAULT;
+		goto out;
+	}
+	/* Linux duplicates a shared mapping for old_len 0; not supported. */
+	if (old_len == 0) {
+		ret = -EINVAL;
 		goto out;
 	}
 	/* Grow in place when the area ends here and the space after is free. */
@@ -496,12 +524,6 @@ long vm_remap(struct vm_space *vm, uintptr_t old, size_t old_len, size_t new_len
 		struct vma *nv;
 		struct move_ctx c = {vm, 0, 0};
 		if (flags & MREMAP_FIXED) {
-			if ((new_addr & (PAGE_SIZE - 1)) || new_addr < VM_MIN_ADDR ||
-			    new_addr > vm_user_limit() - new_len ||
-			    (new_addr < old + old_len && old < new_addr + new_len)) {
-				ret = -EINVAL;
-				goto out;
-			}
 			if ((ret = unmap_locked(vm, new_addr, new_addr + new_len)))
 				goto out;
 			dst = new_addr;
@@ -598,7 +620,7 @@ struct vm_space *vm_fork(struct vm_space *src)
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
 	dst->mmap_top = src->mmap_top;
-	list_for_each(it, &src->vmas) {
+	list_for_each (it, &src->vmas) {
 		struct vma *v = list_entry(it, struct vma, node);
 		struct vma *nv = kmalloc(sizeof(*nv));
 		struct fork_ctx c = {dst, v, 0};
