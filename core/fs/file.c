@@ -211,10 +211,12 @@ int vfs_openat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, i
 
 	if (err)
 		return err;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
+	/* O_PATH beats everything else, O_TMPFILE included (Linux's
+	 * build_open_how). */
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
 	if (flags & O_CREAT)
 		err = open_create(ctx, dir, path, flags, mode, &ip, &created);
 	else

@@ -14,10 +14,10 @@
 
 #include "proc_internal.h"
 
-#define EXEC_MAX_ARGS 4096
+#define EXEC_MAX_ARGS  4096
 #define EXEC_ARG_BYTES (128 * 1024) /* argv + envp strings, like Linux's per-exec budget */
-#define SHEBANG_MAX 256
-#define INTERP_DEPTH 4
+#define SHEBANG_MAX    256
+#define INTERP_DEPTH   4
 
 /* argv/envp copied into the kernel: one buffer of strings plus pointers. */
 struct exec_strings {
@@ -188,13 +188,15 @@ static void exec_reset_process(struct task *t)
 
 /* Runs `path` (an executable or a #! script) in place of the task's
  * program. On success the task's registers point at the new entry; the old
- * address space is gone. argv/envp are kernel copies (consumed). */
-static int exec_path(struct task *t, const char *path_in, struct exec_strings *argv, struct exec_strings *envp)
+ * address space is gone. argv/envp are kernel copies (consumed); `opened`,
+ * if not NULL, is `path` already opened by open_exec (consumed). */
+static int exec_path(struct task *t, const char *path_in, struct file *opened, struct exec_strings *argv,
+                     struct exec_strings *envp)
 {
 	struct process *p = t->proc;
 	char *path = kmalloc(PATH_MAX), *interp = kmalloc(SHEBANG_MAX), *iarg = kmalloc(SHEBANG_MAX);
 	struct vm_space *new_vm = NULL, *old_vm;
-	struct file *f = NULL;
+	struct file *f = opened;
 	int err;
 
 	if (!path || !interp || !iarg) {
@@ -204,7 +206,7 @@ static int exec_path(struct task *t, const char *path_in, struct exec_strings *a
 	kstrlcpy(path, path_in, PATH_MAX);
 	for (int depth = 0;; depth++) {
 		int sb;
-		if ((err = open_exec(p, path, &f)))
+		if (!f && (err = open_exec(p, path, &f)))
 			goto out;
 		sb = parse_shebang(f, interp, iarg);
 		if (sb <= 0) {
@@ -240,7 +242,7 @@ static int exec_path(struct task *t, const char *path_in, struct exec_strings *a
 	if (argv->n == 0 && (err = strings_push(argv, "", 0)))
 		goto out;
 	err = exec_build_image(t, read_file, f, path, (const char *const *)argv->v,
-			       (const char *const *)(envp->v ? envp->v : (char *[]){NULL}), &new_vm);
+	                       (const char *const *)(envp->v ? envp->v : (char *[]){NULL}), &new_vm);
 	if (err)
 		goto out;
 	/* Past the point of no return. procfs reads p->vm under the table lock. */
@@ -269,6 +271,7 @@ long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
 	struct process *p = t->proc;
 	struct exec_strings argv = {0}, envp = {0};
 	char *path = kmalloc(PATH_MAX);
+	struct file *f = NULL;
 	long err;
 
 	if (!path)
@@ -276,15 +279,23 @@ long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
 	err = strncpy_from_user(p->vm, path, (uintptr_t)upath, PATH_MAX);
 	if (err >= 0 && path[0] == '\0')
 		err = -ENOENT;
-	if (err >= 0 && !(err = strings_from_user(&argv, (uintptr_t)uargv)))
+	/* Linux opens the program before it reads argv and envp: a file that
+	 * cannot be executed is EACCES even with bad vectors. */
+	if (err >= 0)
+		err = open_exec(p, path, &f);
+	if (!err && !(err = strings_from_user(&argv, (uintptr_t)uargv)))
 		err = strings_from_user(&envp, (uintptr_t)uenvp);
 	if (!err && p->ntasks > 1) {
 		pr_warn("execve: pid %d has %u threads; exec from a threaded process is not supported yet", p->pid,
-			p->ntasks);
+		        p->ntasks);
 		err = -EBUSY;
 	}
-	if (!err)
-		err = exec_path(t, path, &argv, &envp);
+	if (!err) {
+		err = exec_path(t, path, f, &argv, &envp);
+		f = NULL;
+	}
+	if (f)
+		file_put(f);
 	strings_free(&argv);
 	strings_free(&envp);
 	kfree(path);
@@ -292,7 +303,7 @@ long sys_execve(long upath, long uargv, long uenvp, long a3, long a4, long a5)
 }
 
 int proc_spawn_init(const char *path, const char *const *argv_in, const char *const *envp_in, int *status_out,
-		    struct semaphore *done)
+                    struct semaphore *done)
 {
 	struct exec_strings argv = {0}, envp = {0};
 	struct process *p = proc_alloc(NULL);
@@ -313,7 +324,7 @@ int proc_spawn_init(const char *path, const char *const *argv_in, const char *co
 	if (!err) {
 		p->root = vfs_root();
 		p->cwd = vfs_root();
-		err = exec_path(t, path, &argv, &envp);
+		err = exec_path(t, path, NULL, &argv, &envp);
 	}
 	/* Only a program that exists gets the console: opening it takes the
 	 * console's input away from the kernel monitor. */

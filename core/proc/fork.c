@@ -13,28 +13,28 @@
 
 #include "proc_internal.h"
 
-#define CSIGNAL 0x000000ff
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_PIDFD 0x00001000
-#define CLONE_PTRACE 0x00002000
-#define CLONE_VFORK 0x00004000
-#define CLONE_PARENT 0x00008000
-#define CLONE_THREAD 0x00010000
-#define CLONE_NEWNS 0x00020000
-#define CLONE_SYSVSEM 0x00040000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
+#define CSIGNAL              0x000000ff
+#define CLONE_VM             0x00000100
+#define CLONE_FS             0x00000200
+#define CLONE_FILES          0x00000400
+#define CLONE_SIGHAND        0x00000800
+#define CLONE_PIDFD          0x00001000
+#define CLONE_PTRACE         0x00002000
+#define CLONE_VFORK          0x00004000
+#define CLONE_PARENT         0x00008000
+#define CLONE_THREAD         0x00010000
+#define CLONE_NEWNS          0x00020000
+#define CLONE_SYSVSEM        0x00040000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_DETACHED 0x00400000
-#define CLONE_UNTRACED 0x00800000
-#define CLONE_CHILD_SETTID 0x01000000
-#define CLONE_SUPPORTED                                                                                  \
-	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD |      \
-	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |     \
-	 CLONE_CHILD_SETTID | CLONE_PARENT)
+#define CLONE_DETACHED       0x00400000
+#define CLONE_UNTRACED       0x00800000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_SUPPORTED                                                                                                \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD | CLONE_SYSVSEM |    \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID |             \
+	 CLONE_PARENT)
 
 static bool vfork_released(void *arg)
 {
@@ -116,6 +116,7 @@ static long do_clone(unsigned long flags, uintptr_t newsp, uintptr_t parent_tid,
 	t->sig_blocked = self->sig_blocked;
 	t->sigalt_sp = (flags & CLONE_VM) && !(flags & CLONE_VFORK) ? 0 : self->sigalt_sp;
 	t->sigalt_size = (flags & CLONE_VM) && !(flags & CLONE_VFORK) ? 0 : self->sigalt_size;
+	t->sigalt_flags = (flags & CLONE_VM) && !(flags & CLONE_VFORK) ? SS_DISABLE : self->sigalt_flags;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tid;
 	id = t->tid;
@@ -160,5 +161,5 @@ long sys_vfork(long a0, long a1, long a2, long a3, long a4, long a5)
 long sys_clone(long flags, long newsp, long parent_tid, long child_tid, long tls, long a5)
 {
 	return do_clone((unsigned long)flags, (uintptr_t)newsp, (uintptr_t)parent_tid, (uintptr_t)child_tid,
-			(uintptr_t)tls);
+	                (uintptr_t)tls);
 }

@@ -10,18 +10,18 @@
 
 #include "proc_internal.h"
 
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WSTOPPED WUNTRACED
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
+#define WNOHANG     0x00000001
+#define WUNTRACED   0x00000002
+#define WSTOPPED    WUNTRACED
+#define WEXITED     0x00000004
+#define WCONTINUED  0x00000008
+#define WNOWAIT     0x01000000
 #define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
-#define P_ALL 0
-#define P_PID 1
-#define P_PGID 2
+#define __WALL      0x40000000
+#define __WCLONE    0x80000000
+#define P_ALL       0
+#define P_PID       1
+#define P_PGID      2
 
 struct wait_query {
 	int idtype; /* P_ALL, P_PID, P_PGID */
@@ -47,7 +47,7 @@ static int find_child(struct process *me, struct wait_query *q)
 {
 	bool any = false;
 
-	list_for_each_safe(it, tmp, &me->children) {
+	list_for_each_safe (it, tmp, &me->children) {
 		struct process *c = list_entry(it, struct process, sibling);
 		if (!child_matches(q, c))
 			continue;
@@ -174,12 +174,8 @@ long sys_wait4(long pid, long ustatus, long options, long urusage, long a4, long
 	return r;
 }
 
-long sys_waitid(long idtype, long id, long uinfo, long options, long urusage, long a5)
+static long waitid_check(long idtype, long id, long options)
 {
-	struct wait_query q = {0};
-	struct linux_siginfo si;
-	long r;
-
 	if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE))
 		return -EINVAL;
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
@@ -188,24 +184,35 @@ long sys_waitid(long idtype, long id, long uinfo, long options, long urusage, lo
 		return -EINVAL;
 	if ((idtype == P_PID || idtype == P_PGID) && id <= 0 && !(idtype == P_PGID && id == 0))
 		return -EINVAL;
-	q.idtype = (int)idtype;
-	q.id = idtype == P_PGID && id == 0 ? proc_current()->pgid : (int)id;
-	q.options = (unsigned)options;
-	r = do_wait(&q);
-	if (r < 0)
-		return r;
+	return 0;
+}
+
+long sys_waitid(long idtype, long id, long uinfo, long options, long urusage, long a5)
+{
+	struct wait_query q = {0};
+	struct linux_siginfo si;
+	long r = waitid_check(idtype, id, options);
+
+	if (!r) {
+		q.idtype = (int)idtype;
+		q.id = idtype == P_PGID && id == 0 ? proc_current()->pgid : (int)id;
+		q.options = (unsigned)options;
+		r = do_wait(&q);
+	}
 	memset(&si, 0, sizeof(si));
 	if (r > 0) {
 		si.si_signo = SIGCHLD;
 		si.si_code = q.code;
 		si.u.chld.pid = q.pid;
 		si.u.chld.uid = q.uid;
-		si.u.chld.status = q.code == CLD_EXITED ? (q.status >> 8) & 0xff
-				   : q.code == CLD_STOPPED ? (q.status >> 8) & 0xff
-				   : q.code == CLD_CONTINUED ? SIGCONT
-							   : q.status & 0x7f;
+		si.u.chld.status = q.code == CLD_EXITED      ? (q.status >> 8) & 0xff
+		                   : q.code == CLD_STOPPED   ? (q.status >> 8) & 0xff
+		                   : q.code == CLD_CONTINUED ? SIGCONT
+		                                             : q.status & 0x7f;
 	}
+	/* Linux fills in the siginfo whatever the outcome, errors included:
+	 * a bad pointer is EFAULT even when the arguments are invalid. */
 	if (uinfo && copy_to_user(proc_current()->vm, (uintptr_t)uinfo, &si, sizeof(si)))
 		return -EFAULT;
-	return 0;
+	return r < 0 ? r : 0;
 }

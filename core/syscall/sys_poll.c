@@ -16,14 +16,14 @@
 
 #include "uaccess.h"
 
-#define NSEC 1000000000LL
-#define FOREIGN_POLL_NS 10000000ULL /* 10 ms */
-#define UNBLOCKABLE ((1ULL << (9 - 1)) | (1ULL << (19 - 1))) /* SIGKILL, SIGSTOP */
-#define NO_DEADLINE UINT64_MAX
+#define NSEC            1000000000LL
+#define FOREIGN_POLL_NS 10000000ULL                              /* 10 ms */
+#define UNBLOCKABLE     ((1ULL << (9 - 1)) | (1ULL << (19 - 1))) /* SIGKILL, SIGSTOP */
+#define NO_DEADLINE     UINT64_MAX
 
-#define POLLIN_SET (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
+#define POLLIN_SET  (POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR)
 #define POLLOUT_SET (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
-#define POLLEX_SET (POLLPRI)
+#define POLLEX_SET  (POLLPRI)
 
 struct linux_pollfd {
 	int32_t fd;
@@ -119,7 +119,11 @@ static long poll_common(long ufds, long nfds, uint64_t deadline)
 		return -EFAULT;
 	}
 	r = do_poll(pfds, (unsigned long)nfds, deadline);
-	if (r >= 0)
+	/* Linux checks the array for the write-back even when it is empty:
+	 * a kernel address is EFAULT after the poll. */
+	if (!user_range_ok((uintptr_t)ufds, size))
+		r = -EFAULT;
+	else if (r >= 0)
 		for (long i = 0; i < nfds; i++)
 			if (put_user(pfds[i].revents, ufds + i * (long)sizeof(*pfds) + 6)) {
 				r = -EFAULT;

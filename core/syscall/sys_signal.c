@@ -6,7 +6,7 @@
 #include "../proc/proc_internal.h"
 #include "uaccess.h"
 
-#define SIG_BLOCK 0
+#define SIG_BLOCK   0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
 #define UNBLOCKABLE ((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)))
@@ -93,7 +93,8 @@ long sys_kill(long pid, long sig, long a2, long a3, long a4, long a5)
 		return 0;
 	}
 	/* 0: my group; -1: everyone but init and me; < -1: group -pid. */
-	for_each_process(p) {
+	for_each_process(p)
+	{
 		bool match = pid == 0 ? p->pgid == me->pgid : pid == -1 ? (p->pid != 1 && p != me) : p->pgid == -pid;
 		if (!match || p->state != PROC_ALIVE)
 			continue;
@@ -117,11 +118,12 @@ static long kill_thread(long tgid, long tid, long sig)
 	if (tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
 	proc_table_lock();
-	for_each_process(p) {
+	for_each_process(p)
+	{
 		if ((tgid > 0 && p->pid != tgid) || p->state != PROC_ALIVE)
 			continue;
 		spin_lock(&p->lock);
-		list_for_each(it, &p->tasks) {
+		list_for_each (it, &p->tasks) {
 			struct task *t = list_entry(it, struct task, proc_node);
 			if (t->tid != tid)
 				continue;
@@ -132,7 +134,7 @@ static long kill_thread(long tgid, long tid, long sig)
 		if (ret == 0 && sig) {
 			struct task *target = NULL;
 			spin_lock(&p->lock);
-			list_for_each(it, &p->tasks) {
+			list_for_each (it, &p->tasks) {
 				struct task *t = list_entry(it, struct task, proc_node);
 				if (t->tid == tid)
 					target = t;
@@ -226,6 +228,10 @@ long sys_sigaltstack(long uss, long uoss, long a2, long a3, long a4, long a5)
 			return -EPERM;
 		if (ss.ss_flags & ~SS_DISABLE)
 			return -EINVAL;
+		/* As Linux: asking for the settings already in place is a no-op,
+		 * whatever the size (exec clears sp and size, not the flags). */
+		if (ss.ss_sp == t->sigalt_sp && ss.ss_size == t->sigalt_size && ss.ss_flags == t->sigalt_flags)
+			goto done;
 		if (ss.ss_flags & SS_DISABLE) {
 			t->sigalt_sp = 0;
 			t->sigalt_size = 0;
@@ -235,7 +241,9 @@ long sys_sigaltstack(long uss, long uoss, long a2, long a3, long a4, long a5)
 			t->sigalt_sp = ss.ss_sp;
 			t->sigalt_size = ss.ss_size;
 		}
+		t->sigalt_flags = ss.ss_flags;
 	}
+done:
 	if (uoss && put_user(old, uoss))
 		return -EFAULT;
 	return 0;
