@@ -145,7 +145,9 @@ int vfs_mount(const struct vfs_ctx *ctx, struct inode *dir, const char *path, co
 
 	if (ctx->cred->euid != 0)
 		return -EPERM;
-	err = vfs_lookup(ctx, dir, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &ip);
+	/* No LOOKUP_DIRECTORY: as on Linux, an unknown type (ENODEV) is
+	 * reported before a target that is not a directory (ENOTDIR). */
+	err = vfs_lookup(ctx, dir, path, LOOKUP_FOLLOW, &ip);
 	if (err)
 		return err;
 	err = sb_create(fstype, data, &sb);

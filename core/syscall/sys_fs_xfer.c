@@ -89,44 +89,57 @@ done:
 	return r;
 }
 
+/* Linux's order: descriptors, offsets, flags, file kinds and modes, then
+ * the ranges. The length is cut to the input's end before the overlap
+ * and range checks, so a huge length past EOF copies nothing, legally. */
 long sys_copy_file_range(long fd_in, long uoff_in, long fd_out, long uoff_out, long len, long flags)
 {
 	struct file *in = fs_file(fd_in), *out = fs_file(fd_out);
 	int64_t off_in = 0, off_out = 0;
+	uint64_t count = (uint64_t)len, size;
 	long r = 0;
 
-	if ((uint32_t)flags)
-		r = -EINVAL;
-	else if (!in || !out || !readable(in) || !writable(out) || (out->flags & O_APPEND))
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
 		r = -EBADF;
+	else if ((uoff_in && get_user(off_in, uoff_in)) || (uoff_out && get_user(off_out, uoff_out)))
+		r = -EFAULT;
+	else if ((uint32_t)flags)
+		r = -EINVAL;
 	else if (S_ISDIR(in->inode ? in->inode->mode : 0) || S_ISDIR(out->inode ? out->inode->mode : 0))
 		r = -EISDIR;
 	else if (!in->inode || !out->inode || !S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
 		r = -EINVAL;
-	else if ((uoff_in && get_user(off_in, uoff_in)) || (uoff_out && get_user(off_out, uoff_out)))
-		r = -EFAULT;
+	else if (!readable(in) || !writable(out) || (out->flags & O_APPEND))
+		r = -EBADF;
 	if (r)
 		goto done;
 	if (!uoff_in)
 		off_in = (int64_t)__atomic_load_n(&in->pos, __ATOMIC_RELAXED);
 	if (!uoff_out)
 		off_out = (int64_t)__atomic_load_n(&out->pos, __ATOMIC_RELAXED);
-	if (off_in < 0 || off_out < 0 || len < 0) {
-		r = -EINVAL;
-		goto done;
-	}
-	if (len > INT64_MAX - off_in || len > INT64_MAX - off_out) {
+	if ((uint64_t)off_in + count < (uint64_t)off_in || (uint64_t)off_out + count < (uint64_t)off_out) {
 		r = -EOVERFLOW;
 		goto done;
 	}
+	size = __atomic_load_n(&in->inode->size, __ATOMIC_RELAXED);
+	count = off_in >= 0 && (uint64_t)off_in >= size ? 0 : MIN(count, size - (uint64_t)off_in);
+	if (off_out >= 0)
+		count = MIN(count, (uint64_t)(INT64_MAX - off_out));
 	/* The same file with overlapping ranges is refused, as on Linux. */
-	if (in->inode == out->inode && off_in < off_out + len && off_out < off_in + len) {
+	if (in->inode == out->inode && off_in < off_out + (int64_t)count && off_out < off_in + (int64_t)count) {
 		r = -EINVAL;
 		goto done;
 	}
-	r = copy_between(in, &off_in, out, &off_out, (size_t)len);
+	if (off_in < 0 || off_out < 0) {
+		r = -EINVAL;
+		goto done;
+	}
+	if (count == 0)
+		goto done;
+	r = copy_between(in, &off_in, out, &off_out, (size_t)count);
 	if (r > 0) {
-		if (uoff_in ? put_user(off_in, uoff_in) : (__atomic_store_n(&in->pos, (uint64_t)off_in, __ATOMIC_RELAXED), 0))
+		if (uoff_in ? put_user(off_in, uoff_in)
+		            : (__atomic_store_n(&in->pos, (uint64_t)off_in, __ATOMIC_RELAXED), 0))
 			r = -EFAULT;
 		if (uoff_out ? put_user(off_out, uoff_out)
 		             : (__atomic_store_n(&out->pos, (uint64_t)off_out, __ATOMIC_RELAXED), 0))
