@@ -41,15 +41,15 @@ static const struct sc table[] = {
 #endif
 
 #define SCRATCH_SZ (64 * 1024)
-#define PG 4096
+#define PG         4096
 
 /* Not called at all, and why. Syscalls without arguments have nothing to
  * make invalid and are skipped too (getpid, fork, vfork, pause, sync...). */
 static const char *const excluded[] = {
-	"exit",         /* any argument is a valid status: the test would end */
-	"exit_group",   /* likewise */
-	"rt_sigreturn", /* restores a frame from the stack: ends the test */
-	NULL,
+    "exit",         /* any argument is a valid status: the test would end */
+    "exit_group",   /* likewise */
+    "rt_sigreturn", /* restores a frame from the stack: ends the test */
+    NULL,
 };
 
 /* Argument values that must not be tried even though their kind allows
@@ -61,12 +61,12 @@ struct avoid {
 	const char *why;
 };
 static const struct avoid avoided[] = {
-	{"futex", 3, "NULL", "FUTEX_WAIT without a timeout waits forever"},
-	{"select", 4, "NULL", "no timeout: waits forever"},
-	{"pselect6", 4, "NULL", "no timeout: waits forever"},
-	{"ppoll", 2, "NULL", "no timeout: waits forever"},
-	{"clone", 0, "0x8000000000000000", "the high half of clone's flags is ignored: a fork"},
-	{NULL, 0, NULL, NULL},
+    {"futex", 3, "NULL", "FUTEX_WAIT without a timeout waits forever"},
+    {"select", 4, "NULL", "no timeout: waits forever"},
+    {"pselect6", 4, "NULL", "no timeout: waits forever"},
+    {"ppoll", 2, "NULL", "no timeout: waits forever"},
+    {"clone", 0, "0x8000000000000000", "the high half of clone's flags is ignored: a fork"},
+    {NULL, 0, NULL, NULL},
 };
 
 /* Syscalls whose arguments other than these are not varied: with valid
@@ -76,13 +76,13 @@ struct only {
 	int argmask;
 };
 static const struct only only_args[] = {
-	{"clone", 1 << 0},
-	{"poll", 1 << 0 | 1 << 1}, /* any invalid timeout is a valid one: wait forever */
-	{NULL, 0},
+    {"clone", 1 << 0},
+    {"poll", 1 << 0 | 1 << 1}, /* any invalid timeout is a valid one: wait forever */
+    {NULL, 0},
 };
 
-static char *scratch;   /* SCRATCH_SZ zeroed bytes, then a PROT_NONE page */
-static char *guard;     /* that PROT_NONE page; nothing mapped after it */
+static char *scratch;      /* SCRATCH_SZ zeroed bytes, then a PROT_NONE page */
+static char *guard;        /* that PROT_NONE page; nothing mapped after it */
 static char *unterminated; /* "aaa..." up to the guard page, no NUL */
 static char longpath[8192], longname[400];
 static int file_fd, closed_fd;
@@ -106,9 +106,7 @@ static int values_for(enum kind k, struct val *out)
 		V("INT_MAX", INT_MAX);
 		V("INT_MIN", (long)INT_MIN);
 		break;
-	case K_UINT:
-		V("-1", 0xffffffffUL);
-		break;
+	case K_UINT: V("-1", 0xffffffffUL); break;
 	case K_HEX:
 		V("-1", -1L);
 		V("0x8000000000000000", 0x8000000000000000UL);
@@ -146,9 +144,7 @@ static int values_for(enum kind k, struct val *out)
 		V("~0", -1L);
 		V("0x80000000", 0x80000000UL);
 		break;
-	case K_MODE:
-		V("0xffffffff", 0xffffffffUL);
-		break;
+	case K_MODE: V("0xffffffff", 0xffffffffUL); break;
 	case K_PID:
 		/* Never -1 or 0 or a valid group: kill would reach real processes. */
 		V("0x3fffffff", 0x3fffffff);
@@ -163,8 +159,7 @@ static int values_for(enum kind k, struct val *out)
 		V("0x1", 1);
 		V("0xffffffffffff0000", 0xffffffffffff0000UL);
 		break;
-	case K__:
-		break;
+	case K__: break;
 	}
 #undef V
 	return n;
@@ -195,26 +190,16 @@ static unsigned long baseline(const struct sc *s, int i)
 	if ((strncmp(n, "rt_sig", 6) == 0 || strcmp(n, "ppoll") == 0) && s->kinds[i] == K_SIZE)
 		return 8;
 	switch (s->kinds[i]) {
-	case K_FD:
-		return at_syscall(n) ? (unsigned long)AT_FDCWD : (unsigned long)file_fd;
-	case K_PTR:
-		return (unsigned long)scratch; /* zeroes: empty sets, zero timeouts */
-	case K_STR:
-		return (unsigned long)"none";
-	case K_PATH:
-		return (unsigned long)"f";
-	case K_SIZE:
-		return 16;
-	case K_PID:
-		return (unsigned long)getpid();
-	case K_SIG:
-		return SIGUSR1; /* blocked, so harmless should it ever be sent */
-	case K_ADDR:
-		return (unsigned long)guard;
-	case K_MODE:
-		return 0644;
-	default:
-		return 0;
+	case K_FD: return at_syscall(n) ? (unsigned long)AT_FDCWD : (unsigned long)file_fd;
+	case K_PTR: return (unsigned long)scratch; /* zeroes: empty sets, zero timeouts */
+	case K_STR: return (unsigned long)"none";
+	case K_PATH: return (unsigned long)"f";
+	case K_SIZE: return 16;
+	case K_PID: return (unsigned long)getpid();
+	case K_SIG: return SIGUSR1; /* blocked, so harmless should it ever be sent */
+	case K_ADDR: return (unsigned long)guard;
+	case K_MODE: return 0644;
+	default: return 0;
 	}
 }
 
@@ -225,9 +210,9 @@ static long raw_syscall(long nr, const unsigned long *a)
 	register long r8 __asm__("r8") = (long)a[4];
 	register long r9 __asm__("r9") = (long)a[5];
 	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
+	                 : "=a"(ret)
+	                 : "a"(nr), "D"(a[0]), "S"(a[1]), "d"(a[2]), "r"(r10), "r"(r8), "r"(r9)
+	                 : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -236,7 +221,8 @@ static void result(const char *line)
 #ifdef BADARGS_EXPECTED
 	size_t n = sizeof(expected) / sizeof(expected[0]);
 	if ((size_t)lines >= n || strcmp(expected[lines], line) != 0) {
-		printf("badargs: MISMATCH %s (Linux: %s)\n", line, (size_t)lines < n ? expected[lines] : "no such line");
+		printf("badargs: MISMATCH %s (Linux: %s)\n", line,
+		       (size_t)lines < n ? expected[lines] : "no such line");
 		mismatches++;
 	} else if (verbose)
 		printf("%s\n", line);
@@ -320,7 +306,10 @@ int main(int argc, char **argv)
 	/* Descriptors above 1024 are invalid, whatever the host's limit. */
 	struct rlimit rl = {1024, 1024};
 	setrlimit(RLIMIT_NOFILE, &rl);
-	snprintf(dir_path, sizeof(dir_path), "/tmp/badargs.%d", (int)getpid());
+	/* Zero-padded: the length of the path must not depend on the pid, or
+	 * getcwd's 16-byte baseline buffer fits it on one system (a small pid)
+	 * and not on another (ERANGE). */
+	snprintf(dir_path, sizeof(dir_path), "/tmp/badargs.%010d", (int)getpid());
 	fresh_dir();
 	if (chdir(dir_path) != 0)
 		return 4;
@@ -357,11 +346,12 @@ int main(int argc, char **argv)
 				close(closed_fd); /* dup2 onto it succeeds: keep it closed */
 				if (r < 0 && r >= -4095) {
 					if (-r > 133) /* beyond Linux's errno range */
-						printf("badargs: %s a%d=%s returned %ld, not a Linux errno\n", sc->name, i,
-						       vals[v].name, r);
+						printf("badargs: %s a%d=%s returned %ld, not a Linux errno\n", sc->name,
+						       i, vals[v].name, r);
 					if (-r > 133)
 						mismatches++;
-					snprintf(line, sizeof(line), "%s a%d=%s -> E%ld", sc->name, i, vals[v].name, -r);
+					snprintf(line, sizeof(line), "%s a%d=%s -> E%ld", sc->name, i, vals[v].name,
+					         -r);
 				} else {
 					snprintf(line, sizeof(line), "%s a%d=%s -> ok", sc->name, i, vals[v].name);
 				}
