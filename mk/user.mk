@@ -4,6 +4,8 @@ USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
 USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc threads mmstress execchain sigstack faultstorm badargs
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
+# /dev/hv: its ioctl test and vmctl (both include kern/abi/hv.h).
+USER_BINS += $(BUILD)/user/hvctl $(BUILD)/user/vmctl
 USER_IMAGES_C := $(BUILD)/gen/user_images.c
 
 $(BUILD)/user/%: tests/user/%.c
@@ -16,17 +18,32 @@ $(BUILD)/user/hello_pie: tests/user/hello.c
 	@echo "  USERCC  $@"
 	$(Q)$(USER_CC) $(USER_CFLAGS) -static-pie -fPIE -Wl,--no-dynamic-linker -o $@ $<
 
+$(BUILD)/user/hvctl: tests/user/hvctl.c include/kern/abi/hv.h
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -Iinclude -o $@ $<
+
+VMCTL_SRCS := $(sort $(wildcard userland/vmctl/*.c))
+$(BUILD)/user/vmctl: $(VMCTL_SRCS) include/kern/abi/hv.h
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $@"
+	$(Q)$(USER_CC) $(USER_CFLAGS) -Iinclude -o $@ $(VMCTL_SRCS)
+
 $(USER_IMAGES_C): $(USER_BINS) tools/bin2c.sh
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)tools/bin2c.sh $(foreach b,$(USER_BINS),$(notdir $(b))=$(b)) > $@
 
-# The initramfs: busybox-static and the init script (userland/).
+# The initramfs: busybox-static, the init script and our programs (userland/).
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): tools/mkinitramfs.sh userland/init userland/motd
+USERLAND_ROOT := $(BUILD)/userland-root
+$(USERLAND_ROOT)/usr/bin/vmctl: $(BUILD)/user/vmctl
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(INITRAMFS): tools/mkinitramfs.sh userland/init userland/motd $(USERLAND_ROOT)/usr/bin/vmctl
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
-	$(Q)tools/mkinitramfs.sh $@
+	$(Q)tools/mkinitramfs.sh $@ $(USERLAND_ROOT)
 
 # Benchmark programs (make bench).
 BENCH_PROGS := nullsys forkexec pipebw
