@@ -48,6 +48,7 @@
 #define EOVERFLOW 75
 #define EILSEQ 84
 #define ENOTSOCK 88
+#define EMSGSIZE 90
 #define EOPNOTSUPP 95
 #define EAFNOSUPPORT 97
 #define EADDRINUSE 98
