@@ -40,6 +40,9 @@ void gmem_destroy(struct gmem *m);
  * wrapping ranges, -EBUSY for overlap, -ENOMEM past ram_limit or when host
  * pages run out, -ENOSPC when the map is full. */
 int gmem_add(struct gmem *m, uint64_t gpa, uint64_t size, enum gmem_kind kind, const char *name);
+/* Removes the region that starts at `gpa` and frees its pages; -ENOENT if
+ * none starts there. */
+int gmem_remove(struct gmem *m, uint64_t gpa);
 const struct gmem_region *gmem_find(const struct gmem *m, uint64_t gpa);
 
 /* Host-physical address of guest page `gpa` in RAM/ROM; 0 if none. */

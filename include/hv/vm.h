@@ -93,4 +93,36 @@ struct hv_vm_stats {
 };
 void hv_vm_get_stats(struct hv_vm *vm, struct hv_vm_stats *st);
 int hv_vm_get_vcpu_regs(struct hv_vm *vm, unsigned vcpu, struct hv_regs *r, struct hv_sregs *s);
+/* Glue for board code, device models and tests. */
+struct hv_bus *hv_vm_pio_bus(struct hv_vm *vm);
+struct hv_bus *hv_vm_mmio_bus(struct hv_vm *vm);
+/* The VM's clock: hv_timers fire on the VM's timer thread with the device
+ * mutex held. */
+const struct hv_clock *hv_vm_clock(struct hv_vm *vm);
+/* The device mutex, for host-side calls into device models (console input,
+ * back-end completions). Never held across hv_vm_pause/stop/destroy. */
+void hv_vm_lock_devices(struct hv_vm *vm);
+void hv_vm_unlock_devices(struct hv_vm *vm);
+
+/* Where vCPUs take external interrupts from (the interrupt controller).
+ * Called with the device mutex held. pending: the vector to inject next,
+ * or -1 (HV_INTC_NMI-style values above 255 are ignored by the core). ack:
+ * the vCPU took it. msr_read/msr_write: the controller's MSRs (APIC_BASE,
+ * TSC_DEADLINE, x2APIC); -ENOENT: not its MSR, other errors: #GP. */
+struct hv_vm_intr_source {
+	int (*pending)(void *ctx, unsigned cpu);
+	void (*ack)(void *ctx, unsigned cpu, int vector);
+	int (*msr_read)(void *ctx, unsigned cpu, uint32_t index, uint64_t *value);
+	int (*msr_write)(void *ctx, unsigned cpu, uint32_t index, uint64_t value);
+	void *ctx;
+};
+/* CREATED only. */
+int hv_vm_set_intr_source(struct hv_vm *vm, const struct hv_vm_intr_source *src);
+/* Something became pending for `cpu`: wakes it from HLT or ends its run so
+ * the interrupt is injected. Any context, any state. */
+void hv_vm_kick_vcpu(struct hv_vm *vm, unsigned cpu);
+/* The guest stops itself (power-off/reset lines of device models): moves a
+ * RUNNING or PAUSED VM to STOPPED without waiting (it may run on a vCPU
+ * thread). No-op once stopped. */
+void hv_vm_guest_stop(struct hv_vm *vm, enum hv_stop_reason reason, int64_t code, const char *message);
 #endif
