@@ -9,6 +9,7 @@
 #include <kern/monitor.h>
 #include <kern/proc.h>
 #include <kern/vfs.h>
+#include <hv/ctl.h>
 #include <plat/mem.h>
 #include <plat/user.h>
 #include <kern/sched.h>
@@ -66,6 +67,7 @@ static void mount_root(void)
 	int err;
 
 	vfs_init();
+	hv_ctl_init(); /* /dev/hv */
 	vfs_set_boot_epoch(plat_wallclock_at_boot_ns());
 	for (unsigned i = 0; i < n; i++) {
 		if (regions[i].type != PLAT_MEM_MODULE)
