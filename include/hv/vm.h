@@ -20,7 +20,9 @@
 #ifndef HV_VM_H
 #define HV_VM_H
 #include <hv/backend.h>
+#include <hv/bus.h>
 #include <hv/dev/backends.h>
+#include <hv/dev/devsvc.h>
 #include <hv/gmem.h>
 
 #define HV_MAX_VCPUS 8
@@ -93,6 +95,13 @@ struct hv_vm_stats {
 };
 void hv_vm_get_stats(struct hv_vm *vm, struct hv_vm_stats *st);
 int hv_vm_get_vcpu_regs(struct hv_vm *vm, unsigned vcpu, struct hv_regs *r, struct hv_sregs *s);
+/* Single board pieces (hv_vm_add_pc_devices adds them too), CREATED only.
+ * debug exit: a write of v to `port` powers the VM off with code v (like
+ * QEMU's isa-debug-exit, without its (v << 1) | 1). console: where the
+ * console-write hypercall goes. */
+int hv_vm_add_debug_exit(struct hv_vm *vm, uint16_t port);
+int hv_vm_set_console(struct hv_vm *vm, const struct hv_chr_backend *console);
+
 /* Glue for board code, device models and tests. */
 struct hv_bus *hv_vm_pio_bus(struct hv_vm *vm);
 struct hv_bus *hv_vm_mmio_bus(struct hv_vm *vm);
