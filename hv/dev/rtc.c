@@ -191,8 +191,11 @@ static void update_irq(struct hv_rtc *r)
 	uint8_t c = r->cmos[REG_C], b = r->cmos[REG_B];
 	bool level = ((c & C_PF) && (b & B_PIE)) || ((c & C_AF) && (b & B_AIE)) || ((c & C_UF) && (b & B_UIE));
 
+	/* IRQF follows the enables: clearing one lowers the line (as QEMU). */
 	if (level)
 		r->cmos[REG_C] |= C_IRQF;
+	else
+		r->cmos[REG_C] &= (uint8_t)~C_IRQF;
 	if (level != r->irq_level) {
 		r->irq_level = level;
 		if (level)
