@@ -24,6 +24,11 @@ struct sim_vcpu {
 	volatile int kicked;
 	struct hv_cpuid_entry *cpuid;
 	unsigned ncpuid;
+	/* An event injected at an entry that a kick cancelled stays queued
+	 * for the next one, as on hardware. */
+	int pending_irq, pending_exc;
+	bool pending_exc_has_error;
+	uint32_t pending_exc_error;
 };
 
 static struct hv_sim_script current_script;
@@ -81,6 +86,7 @@ static int sim_vcpu_create(void *vm_priv, unsigned id, void **vcpu_priv)
 		return -ENOMEM;
 	v->vm = vm_priv;
 	v->id = id;
+	v->pending_irq = v->pending_exc = -1;
 	hv_regs_reset(&v->regs, &v->sregs);
 	*vcpu_priv = v;
 	return 0;
@@ -184,6 +190,13 @@ static int sim_run(void *p, struct hv_run *run)
 
 	if (run->exception_vector < 0 && run->complete)
 		complete(v, &run->exit);
+	if (run->inject_vector >= 0)
+		v->pending_irq = run->inject_vector;
+	if (run->exception_vector >= 0) {
+		v->pending_exc = run->exception_vector;
+		v->pending_exc_has_error = run->exception_has_error;
+		v->pending_exc_error = run->exception_error;
+	}
 	memset(&run->exit, 0, sizeof(run->exit));
 	if (atomic_exchange(&v->kicked, 0)) {
 		run->exit.reason = HV_EXIT_CANCELLED;
@@ -192,8 +205,13 @@ static int sim_run(void *p, struct hv_run *run)
 		run->exit.reason = HV_EXIT_SHUTDOWN;
 		run->exit.rip = v->regs.rip;
 	} else {
-		/* The script sees the injections of this entry in `run`
-		 * (inject_vector, exception_vector) and reports the exit. */
+		/* The script sees the events delivered at this entry in `run`
+		 * (inject_vector, exception_*) and reports the exit. */
+		run->inject_vector = v->pending_irq;
+		run->exception_vector = v->pending_exc;
+		run->exception_has_error = v->pending_exc_has_error;
+		run->exception_error = v->pending_exc_error;
+		v->pending_irq = v->pending_exc = -1;
 		run->exit.rip = v->regs.rip;
 		err = v->vm->script.next(v->vm->script.ctx, v->id, &v->regs, &v->sregs, run);
 		if (err)
