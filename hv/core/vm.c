@@ -116,12 +116,61 @@ void hv_vcpu_inject_exception(struct hv_vcpu *v, unsigned vector, bool has_error
 
 /* ---- the vCPU thread ---- */
 
+#define STARTUP_INIT (1u << 8)
+#define STARTUP_SIPI (1u << 9)
+
+void hv_vm_vcpu_startup(struct hv_vm *vm, unsigned cpu, bool init, uint8_t vector)
+{
+	if (cpu >= vm->ncpus)
+		return;
+	if (init)
+		atomic_fetch_or(&vm->vcpu[cpu].startup_req, STARTUP_INIT);
+	else
+		atomic_fetch_or(&vm->vcpu[cpu].startup_req, STARTUP_SIPI | vector);
+	hv_vm_kick_vcpu(vm, cpu);
+}
+
+/* INIT puts the vCPU in its reset state waiting for a SIPI; the SIPI
+ * starts it in real mode at vector << 12. */
+static void vcpu_apply_startup(struct hv_vcpu *v)
+{
+	struct hv_vm *vm = v->vm;
+	unsigned req = atomic_exchange(&v->startup_req, 0);
+	struct hv_regs r;
+	struct hv_sregs s;
+
+	if (req & STARTUP_INIT) {
+		hv_regs_reset(&r, &s);
+		s.apic_base &= ~(1ull << 8); /* not the BSP */
+		vm->be->set_regs(v->priv, &r);
+		vm->be->set_sregs(v->priv, &s);
+		v->run.complete = false;
+		v->run.exception_vector = -1;
+		v->halted = false;
+		spin_lock(&vm->lock);
+		v->wait_sipi = true;
+		spin_unlock(&vm->lock);
+	}
+	if ((req & STARTUP_SIPI) && v->wait_sipi && vm->be->get_regs(v->priv, &r) == 0 &&
+	    vm->be->get_sregs(v->priv, &s) == 0) {
+		r.rip = 0;
+		s.cs.selector = (uint16_t)((req & 0xff) << 8);
+		s.cs.base = (uint64_t)(req & 0xff) << 12;
+		vm->be->set_regs(v->priv, &r);
+		vm->be->set_sregs(v->priv, &s);
+		v->intr_ready = false;
+		spin_lock(&vm->lock);
+		v->wait_sipi = false;
+		spin_unlock(&vm->lock);
+	}
+}
+
 static bool vcpu_may_run(void *arg)
 {
 	struct hv_vcpu *v = arg;
 	int st = v->vm->state;
 
-	return st == HV_VM_STOPPED || (st == HV_VM_RUNNING && !v->wait_sipi);
+	return st == HV_VM_STOPPED || (st == HV_VM_RUNNING && (!v->wait_sipi || v->startup_req));
 }
 
 /* Parks while the VM is paused (or this AP awaits its SIPI); false once
@@ -133,6 +182,8 @@ static bool vcpu_wait_runnable(struct hv_vcpu *v)
 	for (;;) {
 		bool newly_parked;
 
+		if (atomic_load_acquire(&v->startup_req))
+			vcpu_apply_startup(v);
 		spin_lock(&vm->lock);
 		if (vm->state == HV_VM_STOPPED) {
 			spin_unlock(&vm->lock);
@@ -161,7 +212,7 @@ static bool halt_should_check(void *arg)
 {
 	struct halt_wait *w = arg;
 
-	return atomic_load_acquire(&w->v->wake_seq) != w->seq || w->v->vm->state != HV_VM_RUNNING;
+	return atomic_load_acquire(&w->v->wake_seq) != w->seq || w->v->vm->state != HV_VM_RUNNING || w->v->startup_req;
 }
 
 /* Whether a halted vCPU has something that ends HLT. */
@@ -195,7 +246,7 @@ static bool vcpu_halt_wait(struct hv_vcpu *v, uint64_t *halted_seq)
 			v->halted = false;
 			return true;
 		}
-		if (v->vm->state != HV_VM_RUNNING)
+		if (v->vm->state != HV_VM_RUNNING || atomic_load_acquire(&v->startup_req))
 			return false;
 		waitqueue_wait(&v->vm->wq, halt_should_check, &w);
 	}
@@ -415,6 +466,19 @@ void hv_vm_destroy(struct hv_vm *vm)
 	kfree(vm);
 }
 
+int hv_vm_set_cpuid_features(struct hv_vm *vm, unsigned features)
+{
+	vm->cpuid_features = features;
+	for (unsigned i = 0; i < vm->ncpus; i++) {
+		struct hv_vcpu *v = &vm->vcpu[i];
+
+		v->ncpuid = hv_cpuid_build(v->cpuid, vm->ncpus, i, features);
+		if (vm->be->set_cpuid && vm->be->set_cpuid(v->priv, v->cpuid, v->ncpuid))
+			return -EIO;
+	}
+	return 0;
+}
+
 int hv_vm_add_cleanup(struct hv_vm *vm, void (*fn)(void *), void *arg)
 {
 	if (vm->ncleanup == HV_VM_MAX_CLEANUPS)
@@ -509,7 +573,7 @@ int hv_vm_set_boot_state(struct hv_vm *vm, unsigned vcpu, const struct hv_regs *
 	if (!err && s)
 		err = vm->be->set_sregs(v->priv, s);
 	if (!err)
-		v->wait_sipi = false;
+		v->boot_set = true;
 out:
 	mutex_unlock(&vm->ctl);
 	return err;
@@ -529,6 +593,8 @@ int hv_vm_start(struct hv_vm *vm)
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct hv_regs r;
 
+		/* On a PC, APs wait for INIT/SIPI unless given a state. */
+		vm->vcpu[i].wait_sipi = vm->board && i > 0 && !vm->vcpu[i].boot_set;
 		vm->vcpu[i].intr_ready = vm->be->get_regs(vm->vcpu[i].priv, &r) == 0 && (r.rflags & RFLAGS_IF);
 	}
 	spin_lock(&vm->lock);

@@ -31,9 +31,11 @@ struct hv_vcpu {
 	struct thread *thread;
 	struct hv_run run;
 	/* Under vm->lock: */
-	bool parked;    /* waits for resume (or exited): not in guest, not in a handler */
-	bool exited;    /* its thread left the run loop */
-	bool wait_sipi; /* an AP before its startup IPI */
+	bool parked;                   /* waits for resume (or exited): not in guest, not in a handler */
+	bool exited;                   /* its thread left the run loop */
+	bool wait_sipi;                /* an AP before its startup IPI */
+	bool boot_set;                 /* hv_vm_set_boot_state gave it a state: it runs at start */
+	volatile unsigned startup_req; /* HV_STARTUP_* from the interrupt controller */
 	/* vCPU thread only: */
 	bool halted;     /* executed HLT, waits for an interrupt */
 	bool intr_ready; /* the last exit said an injection would be taken */
@@ -122,6 +124,11 @@ void hv_hypercall(struct hv_vcpu *v);
 /* vm.c */
 void hv_vm_stop_from_vcpu(struct hv_vcpu *v, enum hv_stop_reason reason, int64_t code, const char *fmt, ...)
     PRINTF_LIKE(4, 5);
+/* INIT (init) or a startup IPI for `cpu`: applied by the vCPU's own
+ * thread at its next loop turn. */
+void hv_vm_vcpu_startup(struct hv_vm *vm, unsigned cpu, bool init, uint8_t vector);
+/* Rebuilds every vCPU's CPUID table with these optional features. */
+int hv_vm_set_cpuid_features(struct hv_vm *vm, unsigned features);
 /* Runs fn(arg) at destroy, before memory goes (devices, in reverse). */
 int hv_vm_add_cleanup(struct hv_vm *vm, void (*fn)(void *), void *arg);
 void hv_vcpu_inject_exception(struct hv_vcpu *v, unsigned vector, bool has_error, uint32_t error);
