@@ -116,7 +116,7 @@ static int body_dirty_tracking(void)
 	ck_assert_ptr_nonnull(gmem_map_range(&m, 65 * 4096, 10, true));
 	ck_assert_ptr_nonnull(gmem_map_range(&m, 66 * 4096, 10, false)); /* read mapping: clean */
 	gmem_dirty_mark(&m, 255 * 4096, 4096);
-	gmem_dirty_mark(&m, 300 * 4096, 4096); /* ROM: no bitmap, ignored */
+	gmem_dirty_mark(&m, 300 * 4096, 4096);                      /* ROM: no bitmap, ignored */
 	ck_assert_int_eq(gmem_dirty_take(&m, 0, bits, 3), -EINVAL); /* too small */
 	ck_assert_int_eq(gmem_dirty_take(&m, 0, bits, 4), 4);
 	ck_assert_uint_eq(bits[0], 3);
