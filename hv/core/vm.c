@@ -6,6 +6,7 @@
  * controllers wait on one wait queue, woken at every state change; a vCPU
  * is `parked` while it waits for resume or after its thread left the loop,
  * which is what pause and stop wait for. */
+#include <hv/step.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/log.h>
@@ -132,7 +133,7 @@ void hv_vm_vcpu_startup(struct hv_vm *vm, unsigned cpu, bool init, uint8_t vecto
 
 /* INIT puts the vCPU in its reset state waiting for a SIPI; the SIPI
  * starts it in real mode at vector << 12. */
-static void vcpu_apply_startup(struct hv_vcpu *v)
+void hv_vcpu_apply_startup(struct hv_vcpu *v)
 {
 	struct hv_vm *vm = v->vm;
 	unsigned req = atomic_exchange(&v->startup_req, 0);
@@ -183,7 +184,7 @@ static bool vcpu_wait_runnable(struct hv_vcpu *v)
 		bool newly_parked;
 
 		if (atomic_load_acquire(&v->startup_req))
-			vcpu_apply_startup(v);
+			hv_vcpu_apply_startup(v);
 		spin_lock(&vm->lock);
 		if (vm->state == HV_VM_STOPPED) {
 			spin_unlock(&vm->lock);
@@ -216,7 +217,7 @@ static bool halt_should_check(void *arg)
 }
 
 /* Whether a halted vCPU has something that ends HLT. */
-static bool halt_wakes(struct hv_vcpu *v, uint64_t halted_seq, uint64_t seq)
+bool hv_vcpu_halt_wakes(struct hv_vcpu *v, uint64_t halted_seq, uint64_t seq)
 {
 	struct hv_vm *vm = v->vm;
 	struct hv_regs r;
@@ -242,7 +243,7 @@ static bool vcpu_halt_wait(struct hv_vcpu *v, uint64_t *halted_seq)
 
 	for (;;) {
 		w.seq = atomic_load_acquire(&v->wake_seq);
-		if (halt_wakes(v, *halted_seq, w.seq)) {
+		if (hv_vcpu_halt_wakes(v, *halted_seq, w.seq)) {
 			v->halted = false;
 			return true;
 		}
@@ -283,6 +284,27 @@ static void vcpu_prepare_entry(struct hv_vcpu *v)
 	mutex_unlock(&vm->dev_lock);
 }
 
+void hv_vcpu_turn(struct hv_vcpu *v)
+{
+	struct hv_vm *vm = v->vm;
+	int err;
+
+	vcpu_prepare_entry(v);
+	err = vm->be->run(v->priv, &v->run);
+	v->run.complete = false;
+	v->run.inject_vector = -1;
+	v->run.request_intr_window = false;
+	v->run.exception_vector = -1;
+	if (err) {
+		hv_vm_stop_from_vcpu(v, HV_STOP_ERROR, err, "vcpu %u: backend run failed (%d)", v->id, err);
+		return;
+	}
+	if ((unsigned)v->run.exit.reason < HV_EXIT_REASON_COUNT)
+		atomic_fetch_add(&vm->stats.exits[v->run.exit.reason], 1);
+	v->intr_ready = v->run.intr_ready;
+	hv_exit_dispatch(v);
+}
+
 static void vcpu_thread(void *arg)
 {
 	struct hv_vcpu *v = arg;
@@ -290,24 +312,9 @@ static void vcpu_thread(void *arg)
 	uint64_t halted_seq = 0;
 
 	while (vcpu_wait_runnable(v)) {
-		int err;
-
 		if (v->halted && !vcpu_halt_wait(v, &halted_seq))
 			continue;
-		vcpu_prepare_entry(v);
-		err = vm->be->run(v->priv, &v->run);
-		v->run.complete = false;
-		v->run.inject_vector = -1;
-		v->run.request_intr_window = false;
-		v->run.exception_vector = -1;
-		if (err) {
-			hv_vm_stop_from_vcpu(v, HV_STOP_ERROR, err, "vcpu %u: backend run failed (%d)", v->id, err);
-			continue;
-		}
-		if ((unsigned)v->run.exit.reason < HV_EXIT_REASON_COUNT)
-			atomic_fetch_add(&vm->stats.exits[v->run.exit.reason], 1);
-		v->intr_ready = v->run.intr_ready;
-		hv_exit_dispatch(v);
+		hv_vcpu_turn(v);
 		if (v->halted)
 			halted_seq = atomic_load_acquire(&v->wake_seq);
 	}
@@ -581,7 +588,8 @@ out:
 
 /* ---- lifecycle calls ---- */
 
-int hv_vm_start(struct hv_vm *vm)
+/* threads false: no vCPU threads, the caller steps the vCPUs (step.c). */
+static int vm_start(struct hv_vm *vm, bool threads)
 {
 	int err = 0;
 
@@ -599,8 +607,9 @@ int hv_vm_start(struct hv_vm *vm)
 	}
 	spin_lock(&vm->lock);
 	vm->state = HV_VM_RUNNING;
+	vm->stepped = !threads;
 	spin_unlock(&vm->lock);
-	for (unsigned i = 0; i < vm->ncpus; i++) {
+	for (unsigned i = 0; threads && i < vm->ncpus; i++) {
 		struct hv_vcpu *v = &vm->vcpu[i];
 		char name[24];
 
@@ -616,6 +625,16 @@ int hv_vm_start(struct hv_vm *vm)
 out:
 	mutex_unlock(&vm->ctl);
 	return err;
+}
+
+int hv_vm_start(struct hv_vm *vm)
+{
+	return vm_start(vm, true);
+}
+
+int hv_vm_start_stepped(struct hv_vm *vm)
+{
+	return vm_start(vm, false);
 }
 
 int hv_vm_pause(struct hv_vm *vm)

@@ -40,6 +40,7 @@ struct hv_vcpu {
 	bool halted;     /* executed HLT, waits for an interrupt */
 	bool intr_ready; /* the last exit said an injection would be taken */
 	volatile uint64_t wake_seq;
+	uint64_t step_halted_seq; /* wake_seq at HLT, for hv_vm_step */
 	struct hv_msr_state msr;
 	struct hv_cpuid_entry cpuid[HV_CPUID_MAX_ENTRIES];
 	unsigned ncpuid;
@@ -75,6 +76,7 @@ struct hv_vm {
 	volatile int state;  /* enum hv_vm_state */
 	struct hv_vm_stop_info stop;
 	unsigned threads_started;
+	bool stepped; /* started by hv_vm_start_stepped: no vCPU threads */
 
 	/* The clock (hv/core/clock.c). */
 	struct hv_clock clock;
@@ -132,4 +134,10 @@ int hv_vm_set_cpuid_features(struct hv_vm *vm, unsigned features);
 /* Runs fn(arg) at destroy, before memory goes (devices, in reverse). */
 int hv_vm_add_cleanup(struct hv_vm *vm, void (*fn)(void *), void *arg);
 void hv_vcpu_inject_exception(struct hv_vcpu *v, unsigned vector, bool has_error, uint32_t error);
+/* One turn of the run loop: inject, enter, handle the exit. */
+void hv_vcpu_turn(struct hv_vcpu *v);
+/* Applies pending INIT/SIPI requests (on the vCPU's own thread). */
+void hv_vcpu_apply_startup(struct hv_vcpu *v);
+/* Whether something ends the HLT the vCPU executed at wake_seq `halted_seq`. */
+bool hv_vcpu_halt_wakes(struct hv_vcpu *v, uint64_t halted_seq, uint64_t seq);
 #endif
