@@ -47,6 +47,7 @@ all: hosted
 include mk/user.mk
 include mk/hosted.mk
 -include mk/baremetal.mk
+include mk/guests.mk
 include mk/test.mk
 include mk/fuzz.mk
 
