@@ -121,7 +121,8 @@ static long futex_wait(uintptr_t uaddr, uint32_t expected, uintptr_t utimeout, b
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
-		ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+		/* A far timeout saturates (as in nanosleep) instead of overflowing. */
+		ns = ts.tv_sec > INT64_MAX / 1000000000LL - 1 ? INT64_MAX / 2 : ts.tv_sec * 1000000000LL + ts.tv_nsec;
 		if (absolute) {
 			now = realtime ? vfs_now_ns() : (int64_t)plat_time_ns();
 			if (ns <= now)
