@@ -1,0 +1,200 @@
+/* The test guests (tests/guests/) booted in a VM on the platform's hardware
+ * backend (KVM when hosted): each guest prints PASS/FAIL lines on COM1 and a
+ * SUMMARY, then powers off through the debug exit port with its failure
+ * count. A test passes when the guest powered off with status 0, printed
+ * no FAIL line and exactly the PASS lines it is known to have. */
+#include <hv/dev/testdev.h>
+#include <hv/guest_images.h>
+#include <hv/loader.h>
+#include <hv/mptable.h>
+#include <hv/vm.h>
+#include <kern/ktest.h>
+#include <kern/mm.h>
+#include <kern/printf.h>
+#include <kern/string.h>
+#include <plat/virt.h>
+
+#define GUEST_RAM      (32ull << 20)
+#define GUEST_TIMEOUT  (30ull * 1000000000ull)
+#define KTEST_GUEST_NS (60ull * 1000000000ull)
+#define CONSOLE_MAX    8192
+
+struct guest_run {
+	char out[CONSOLE_MAX];
+	size_t len;
+	bool overflow;
+};
+
+static void console_write(void *ctx, const void *buf, size_t len)
+{
+	struct guest_run *g = ctx;
+
+	if (len > CONSOLE_MAX - 1 - g->len) {
+		len = CONSOLE_MAX - 1 - g->len;
+		g->overflow = true;
+	}
+	memcpy(g->out + g->len, buf, len);
+	g->len += len;
+	g->out[g->len] = 0;
+}
+
+/* The line starting at `p`, copied into buf without its end of line. */
+static void line_at(const char *p, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (p[n] && p[n] != '\n' && p[n] != '\r' && n + 1 < size)
+		n++;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+}
+
+/* Checks the console: no FAIL line, `want` PASS lines, a clean SUMMARY. */
+static void check_console(struct ktest_ctx *kt, const char *name, const struct guest_run *g, unsigned want)
+{
+	unsigned pass = 0;
+	bool summary = false;
+	char line[96];
+
+	for (const char *p = g->out; *p;) {
+		if (strncmp(p, "PASS ", 5) == 0)
+			pass++;
+		if (strncmp(p, "FAIL ", 5) == 0) {
+			line_at(p, line, sizeof(line));
+			ktest_fail(kt, __FILE__, __LINE__, "guest %s: %s", name, line);
+			return;
+		}
+		if (strncmp(p, "SUMMARY ", 8) == 0) {
+			char expect[48];
+			line_at(p, line, sizeof(line));
+			ksnprintf(expect, sizeof(expect), "SUMMARY pass=%u fail=0", pass);
+			summary = strcmp(line, expect) == 0;
+		}
+		while (*p && *p != '\n')
+			p++;
+		while (*p == '\n' || *p == '\r')
+			p++;
+	}
+	if (!summary)
+		ktest_fail(kt, __FILE__, __LINE__, "guest %s: no clean SUMMARY line", name);
+	else if (pass != want)
+		ktest_fail(kt, __FILE__, __LINE__, "guest %s: %u PASS lines, expected %u", name, pass, want);
+}
+
+static const char *tail(const struct guest_run *g)
+{
+	return g->len > 120 ? g->out + g->len - 120 : g->out;
+}
+
+static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass)
+{
+	const char *why = "no reason given";
+	const struct hv_backend *be = plat_virt_backend(&why);
+	const struct guest_image *img;
+	struct guest_run *g = NULL;
+	struct hv_testdev *td = NULL;
+	struct hv_vm *vm = NULL;
+	struct hv_boot_state *st = NULL;
+	struct hv_vm_stop_info info;
+	char err[HV_LOADER_ERR_MAX];
+	int rc;
+
+	KT_SKIP_UNLESS(be, why);
+	KT_SKIP_UNLESS(&guest_image_count && guest_image_find, "the test guests are not built into this kernel");
+	img = guest_image_find(name);
+	KT_ASSERT(img != NULL);
+	g = kzalloc(sizeof(*g));
+	td = kzalloc(sizeof(*td));
+	st = kzalloc(sizeof(*st));
+	if (!g || !td || !st) {
+		ktest_fail(kt, __FILE__, __LINE__, "out of memory");
+		goto out;
+	}
+	const struct hv_chr_backend console = {console_write, g};
+	const struct hv_vm_config cfg = {name, 1, GUEST_RAM, be};
+	const struct hv_mptable_config mp = {1, 0xfec00000, 24, NULL, 0};
+	const struct hv_multiboot_params mb = {img->data, img->size, name, NULL, 0};
+
+	vm = hv_vm_create(&cfg, &rc);
+	if (!vm) {
+		ktest_fail(kt, __FILE__, __LINE__, "hv_vm_create: %d", rc);
+		goto out;
+	}
+	hv_testdev_init(td);
+	rc = hv_vm_add_memory(vm, 0, GUEST_RAM, GMEM_RAM, "ram");
+	if (!rc)
+		rc = hv_vm_add_pc_devices(vm, &console);
+	if (!rc)
+		rc = hv_testdev_attach(td, hv_vm_pio_bus(vm), hv_vm_mmio_bus(vm));
+	if (!rc)
+		rc = hv_mptable_write(hv_vm_gmem(vm), HV_BOOT_MPTABLE_GPA, &mp);
+	if (rc) {
+		ktest_fail(kt, __FILE__, __LINE__, "building the VM: %d", rc);
+		goto out;
+	}
+	rc = hv_load_multiboot(hv_vm_gmem(vm), &mb, st, err);
+	if (rc) {
+		ktest_fail(kt, __FILE__, __LINE__, "loading %s: %s", name, err);
+		goto out;
+	}
+	rc = hv_vm_set_boot_state(vm, 0, &st->regs, &st->sregs);
+	if (!rc)
+		rc = hv_vm_start(vm);
+	if (rc) {
+		ktest_fail(kt, __FILE__, __LINE__, "starting the VM: %d", rc);
+		goto out;
+	}
+	rc = hv_vm_wait(vm, GUEST_TIMEOUT);
+	if (rc) {
+		hv_vm_stop(vm);
+		ktest_fail(kt, __FILE__, __LINE__, "guest %s did not finish (%d); console ends: %s", name, rc, tail(g));
+		goto out;
+	}
+	hv_vm_get_stop_info(vm, &info);
+	if (info.reason != HV_STOP_POWEROFF || info.code != 0) {
+		ktest_fail(kt, __FILE__, __LINE__,
+		           "guest %s stopped: %s (reason %d, code %lld, rip %#llx); console ends: %s", name,
+		           info.message, info.reason, (long long)info.code, (unsigned long long)info.rip, tail(g));
+		goto out;
+	}
+	if (g->overflow)
+		ktest_fail(kt, __FILE__, __LINE__, "guest %s: console output past %u bytes", name, CONSOLE_MAX);
+	else
+		check_console(kt, name, g, want_pass);
+out:
+	if (vm)
+		hv_vm_destroy(vm);
+	kfree(st);
+	kfree(td);
+	kfree(g);
+}
+
+KTEST_TIMEOUT(hv_guest_io, KTEST_GUEST_NS)
+{
+	run_guest(kt, "io", 11);
+}
+
+KTEST_TIMEOUT(hv_guest_mmio, KTEST_GUEST_NS)
+{
+	run_guest(kt, "mmio", 24);
+}
+
+KTEST_TIMEOUT(hv_guest_cpuid, KTEST_GUEST_NS)
+{
+	run_guest(kt, "cpuid", 9);
+}
+
+KTEST_TIMEOUT(hv_guest_msr, KTEST_GUEST_NS)
+{
+	run_guest(kt, "msr", 8);
+}
+
+KTEST_TIMEOUT(hv_guest_apic_timer, KTEST_GUEST_NS)
+{
+	run_guest(kt, "apic_timer", 9);
+}
+
+KTEST_TIMEOUT(hv_guest_irq, KTEST_GUEST_NS)
+{
+	run_guest(kt, "irq", 6);
+}

@@ -1,0 +1,29 @@
+# Test guests (tests/guests/): small multiboot kernels that check the
+# hypervisor from inside a VM, built freestanding for 32-bit x86 and
+# embedded into the kernels as C arrays (include/hv/guest_images.h) for the
+# hv_guest_* ktests.
+GUEST_PROGS := io mmio cpuid msr apic_timer irq
+GUEST_DIR := $(BUILD)/guests
+GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
+GUEST_LIB_SRCS := tests/guests/lib/crt0.S tests/guests/lib/isr.S tests/guests/lib/lib.c
+GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -no-pie -static -O2 \
+	-Wall -Wextra -Werror -Wno-unused-parameter -fno-stack-protector -mgeneral-regs-only -mno-red-zone \
+	-fno-asynchronous-unwind-tables -Itests/guests/lib -Wl,-T,tests/guests/guest.ld -Wl,--build-id=none \
+	-Wa,--noexecstack -Wl,--no-warn-rwx-segments
+GUEST_IMAGES_C := $(BUILD)/gen/guest_images.c
+
+$(GUEST_DIR)/%.elf: tests/guests/%.c $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/guests/guest.ld mk/guests.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIB_SRCS)
+
+$(GUEST_IMAGES_C): $(GUEST_ELFS) tools/bin2c.sh mk/guests.mk
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)tools/bin2c.sh $(foreach g,$(GUEST_ELFS),$(notdir $(basename $(g)))=$(g)) | \
+		sed -e 's|<kern/user_images.h>|<hv/guest_images.h>|' -e 's/user_image/guest_image/g' > $@.tmp && mv $@.tmp $@
+
+$(HOSTED_LIB): $(BUILD_HOSTED)/$(GUEST_IMAGES_C:.c=.o)
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
