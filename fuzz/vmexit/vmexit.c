@@ -1,0 +1,113 @@
+/* libFuzzer/AFL++ harness: each input is a sequence of VM exits and guest
+ * state changes (ops.c) run against a PC-board VM with virtio devices
+ * (board.c), in a kernel restored to its booted state after every input
+ * (fuzz/kernel/): the VM is created before the snapshot, so every input
+ * meets the same VM.
+ *   vmexit [libFuzzer options] [corpus dirs]   fuzz
+ *   vmexit --replay FILE...                    run inputs, print each exit
+ *   vmexit --bench N FILE...                   run each input N times: time per run
+ * Setting KFUZZ_TRACE=1 prints the exits of every input (e.g. a crash's). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../kernel/kfuzz.h"
+#include "vmexit.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct job {
+	const uint8_t *data;
+	size_t size;
+};
+
+static void job_run(void *arg)
+{
+	struct job *j = arg;
+
+	vx_run(j->data, j->size);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct job j = {data, size};
+
+	kfuzz_run(job_run, &j);
+	return 0;
+}
+
+static size_t load(const char *path, uint8_t *buf, size_t cap);
+
+static int replay(int n, char **files)
+{
+	static uint8_t buf[1 << 16];
+
+	for (int i = 0; i < n; i++) {
+		size_t len = load(files[i], buf, sizeof(buf));
+
+		fprintf(stderr, "== %s (%zu bytes)\n", files[i], len);
+		LLVMFuzzerTestOneInput(buf, len);
+		fprintf(stderr, "== %zu pages restored (%s)\n", kfuzz_snapshot_dirty_pages(), kfuzz_snapshot_method());
+	}
+	return 0;
+}
+
+static size_t load(const char *path, uint8_t *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	len = fread(buf, 1, cap, f);
+	fclose(f);
+	return len;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Time per run (and pages restored) of each input, after a first run
+ * that boots the kernel. */
+static int bench(long n, int nfiles, char **files)
+{
+	static uint8_t buf[1 << 16];
+
+	for (int i = 0; i < nfiles; i++) {
+		size_t len = load(files[i], buf, sizeof(buf));
+		double t0;
+
+		LLVMFuzzerTestOneInput(buf, len);
+		t0 = now_s();
+		for (long k = 0; k < n; k++)
+			LLVMFuzzerTestOneInput(buf, len);
+		printf("%s: %.2f us per run, %.0f runs/s, %zu pages restored (%s)\n", files[i],
+		       (now_s() - t0) * 1e6 / (double)n, (double)n / (now_s() - t0), kfuzz_snapshot_dirty_pages(),
+		       kfuzz_snapshot_method());
+	}
+	return 0;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *t = getenv("KFUZZ_TRACE");
+
+	vx_trace = t && *t == '1';
+	kfuzz_set_setup(vx_board_setup);
+	if (*argc >= 2 && strcmp((*argv)[1], "--replay") == 0) {
+		vx_trace = true;
+		exit(replay(*argc - 2, *argv + 2));
+	}
+	if (*argc >= 4 && strcmp((*argv)[1], "--bench") == 0)
+		exit(bench(atol((*argv)[2]), *argc - 3, *argv + 3));
+	return 0;
+}
