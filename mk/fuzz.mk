@@ -4,7 +4,7 @@
 # the booted state after every input).
 #   make fuzz FUZZ_TIME=60      every harness for FUZZ_TIME s: exec/s, coverage
 #   make test-fuzz              every harness briefly + fuzz/regressions/
-#   make bench-fuzz             syscall harness exec/s with full state reset
+#   make bench-fuzz             syscall and VM-exit harnesses' exec/s with full state reset
 #   make fuzz-afl               the same harnesses built with afl-clang-fast
 #   make coverage               hosted tests with clang source coverage
 # Engine knobs (fuzz/build.sh sets them from OSS-Fuzz's $CC/$CFLAGS/$LIB_FUZZING_ENGINE):
@@ -12,7 +12,7 @@ FUZZ_OUT ?= $(FUZZ_DIR)
 FUZZ_CFLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_ENGINE ?= -fsanitize=fuzzer,address,undefined
 FUZZ_EXTRA_CFLAGS ?=
-FUZZ_HARNESSES := syscalls elf cpio path
+FUZZ_HARNESSES := syscalls elf cpio path vmexit
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_HARNESSES))
 FUZZ_KLIB := $(FUZZ_OUT)/kernel/libmacrohard.a
 FUZZ_RT_SRCS := $(sort $(wildcard fuzz/kernel/*.c))
@@ -54,9 +54,11 @@ test-fuzz: $(FUZZ_BINS)
 		fuzz/run.sh --regress $(FUZZ_OUT)/$$h $$h 3 $(FUZZ_OUT)/test || exit 1; \
 	done
 
-bench-fuzz: $(FUZZ_OUT)/syscalls
+bench-fuzz: $(FUZZ_OUT)/syscalls $(FUZZ_OUT)/vmexit
 	@echo "== syscall harness, $(FUZZ_BENCH_TIME) s on one core, full state reset per input"
 	$(Q)fuzz/run.sh $(FUZZ_OUT)/syscalls syscalls $(FUZZ_BENCH_TIME) $(FUZZ_OUT)/bench
+	@echo "== VM-exit harness, $(FUZZ_BENCH_TIME) s on one core, full state reset per input"
+	$(Q)fuzz/run.sh $(FUZZ_OUT)/vmexit vmexit $(FUZZ_BENCH_TIME) $(FUZZ_OUT)/bench
 
 fuzz-afl:
 	$(Q)$(MAKE) --no-print-directory FUZZ_CC=afl-clang-fast FUZZ_OUT=$(BUILD)/fuzz-afl \
