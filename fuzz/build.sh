@@ -7,7 +7,7 @@ set -eu
 cd "$SRC"
 make -j"$(nproc)" FUZZ_CC="$CC" FUZZ_CFLAGS="$CFLAGS -fno-omit-frame-pointer" \
 	FUZZ_ENGINE="$LIB_FUZZING_ENGINE $CFLAGS" FUZZ_OUT="$OUT/obj" fuzz-build
-for h in syscalls elf cpio path; do
+for h in syscalls elf cpio path vmexit; do
 	cp "$OUT/obj/$h" "$OUT/macrohard_$h"
 	[ -d "fuzz/corpus/$h" ] && (cd "fuzz/corpus/$h" && zip -q -r "$OUT/macrohard_${h}_seed_corpus.zip" .)
 	[ -f "fuzz/$h/$h.dict" ] && cp "fuzz/$h/$h.dict" "$OUT/macrohard_$h.dict"
