@@ -6,7 +6,7 @@ GUEST_PROGS := io mmio cpuid msr apic_timer irq
 GUEST_DIR := $(BUILD)/guests
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
 GUEST_LIB_SRCS := tests/guests/lib/crt0.S tests/guests/lib/isr.S tests/guests/lib/lib.c
-GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -no-pie -static -O2 \
+GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -static -O2 \
 	-Wall -Wextra -Werror -Wno-unused-parameter -fno-stack-protector -mgeneral-regs-only -mno-red-zone \
 	-fno-asynchronous-unwind-tables -Itests/guests/lib -Wl,-T,tests/guests/guest.ld -Wl,--build-id=none \
 	-Wa,--noexecstack -Wl,--no-warn-rwx-segments

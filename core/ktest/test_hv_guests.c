@@ -25,7 +25,7 @@ struct guest_run {
 	bool overflow;
 };
 
-static void console_write(void *ctx, const void *buf, size_t len)
+static void guest_console_write(void *ctx, const void *buf, size_t len)
 {
 	struct guest_run *g = ctx;
 
@@ -110,7 +110,7 @@ static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass
 		ktest_fail(kt, __FILE__, __LINE__, "out of memory");
 		goto out;
 	}
-	const struct hv_chr_backend console = {console_write, g};
+	const struct hv_chr_backend console = {guest_console_write, g};
 	const struct hv_vm_config cfg = {name, 1, GUEST_RAM, be};
 	const struct hv_mptable_config mp = {1, 0xfec00000, 24, NULL, 0};
 	const struct hv_multiboot_params mb = {img->data, img->size, name, NULL, 0};

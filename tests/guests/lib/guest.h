@@ -62,7 +62,7 @@ static inline uint64_t rdtsc(void)
 
 void puts(const char *s);
 void put_hex(uint64_t v);
-void put_dec(uint64_t v);
+void put_dec(uint32_t v);
 /* Prints "PASS name" or "FAIL name" and counts. */
 bool report(const char *name, bool ok);
 /* Like report, with the value seen and the one wanted on FAIL. */

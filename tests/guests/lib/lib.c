@@ -36,7 +36,7 @@ void put_hex(uint64_t v)
 	puts(buf);
 }
 
-void put_dec(uint64_t v)
+void put_dec(uint32_t v)
 {
 	char buf[21];
 	int i = 20;
