@@ -79,6 +79,17 @@ static inline unsigned obj_index(const struct slab *s, const struct size_class *
 	return (unsigned)(((const uint8_t *)p - ((const uint8_t *)s + HEADER_SIZE)) / c->size);
 }
 
+/* Zeroes fresh heap pages whole. Under an emulator that translates code
+ * (QEMU TCG), a page that held a user program's code keeps its translated
+ * blocks after the program is gone; while any is left, every store to the
+ * page takes the emulator's slow self-modifying-code path. A hot kernel
+ * object there (a task's saved registers) made every syscall 100x slower;
+ * writing the page once drops them all. */
+static void page_scrub(void *p, unsigned order)
+{
+	memset(p, 0, PAGE_SIZE << order);
+}
+
 static struct slab *slab_create(unsigned ci)
 {
 	struct size_class *c = &classes[ci];
@@ -87,7 +98,7 @@ static struct slab *slab_create(unsigned ci)
 
 	if (!s)
 		return NULL;
-	memset(s, 0, sizeof(*s));
+	page_scrub(s, 0);
 	s->magic = SLAB_MAGIC;
 	s->class_idx = (uint16_t)ci;
 	s->nfree = c->capacity;
@@ -190,6 +201,7 @@ static void *large_alloc(size_t size)
 	h = page_alloc_virt(order);
 	if (!h)
 		return NULL;
+	page_scrub(h, order);
 	h->magic = LARGE_MAGIC;
 	h->order = order;
 	h->size = size;

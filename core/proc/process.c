@@ -1,4 +1,5 @@
 /* Processes: the table, creation, exit, reaping. */
+#include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/fdtable.h>
 #include <kern/log.h>
@@ -98,6 +99,7 @@ struct process *proc_alloc(struct process *parent)
 	proc_table_lock();
 	p->pid = proc_alloc_id();
 	p->parent = parent;
+	atomic_store_relaxed(&p->ppid, parent ? parent->pid : 0);
 	if (parent) {
 		list_push_back(&parent->children, &p->sibling);
 		p->pgid = parent->pgid;
@@ -186,6 +188,7 @@ static void proc_release_resources(struct process *p)
 		struct process *c = list_entry(it, struct process, sibling);
 		list_remove(&c->sibling);
 		c->parent = init && init != p ? init : NULL;
+		atomic_store_relaxed(&c->ppid, c->parent ? c->parent->pid : 0);
 		if (c->parent)
 			list_push_back(&init->children, &c->sibling);
 		else if (c->state == PROC_ZOMBIE)

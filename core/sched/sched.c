@@ -446,6 +446,9 @@ struct thread *thread_create(thread_fn_t fn, void *arg, const char *name, int pr
 		kfree(t);
 		return NULL;
 	}
+	/* Whole, as Linux does: no stale data, and under QEMU TCG no stale
+	 * translated code to slow down every store (core/mm/heap.c). */
+	memset(t->stack, 0, PAGE_SIZE << THREAD_STACK_ORDER);
 	if (!detached) {
 		t->exit_wq = kmalloc(sizeof(*t->exit_wq));
 		if (!t->exit_wq) {

@@ -1,5 +1,6 @@
 /* Process identity, exit, time and miscellany. */
 #include <kern/abi/stat.h>
+#include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/log.h>
 #include <kern/mm.h>
@@ -53,13 +54,8 @@ long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)
 
 long sys_getppid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	struct process *p = proc_current();
-	long ppid;
-
-	proc_table_lock();
-	ppid = p->parent ? p->parent->pid : 0;
-	proc_table_unlock();
-	return ppid;
+	/* Reparenting changes it under the table lock; one load is atomic. */
+	return atomic_load_relaxed(&proc_current()->ppid);
 }
 
 long sys_getuid(long a0, long a1, long a2, long a3, long a4, long a5)

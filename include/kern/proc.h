@@ -31,6 +31,7 @@ enum { PROC_CHANGE_NONE, PROC_CHANGE_STOPPED, PROC_CHANGE_CONTINUED };
 struct process {
 	int pid, pgid, sid;
 	struct process *parent;
+	int ppid;                  /* parent ? parent->pid : 0, for getppid without the table lock */
 	struct list_node children; /* struct process.sibling */
 	struct list_node sibling;
 	struct list_node all_node;
