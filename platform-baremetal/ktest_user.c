@@ -32,7 +32,7 @@
 
 extern const char ku_code_start[], ku_code_end[];
 extern const char ku_syscall[], ku_load[], ku_store[], ku_jump[], ku_ud2[], ku_int3[], ku_int80[], ku_hlt[];
-extern const char ku_fpu[], ku_segbase[], ku_flags[], ku_loop[], ku_nops[], ku_wrbase[];
+extern const char ku_fpu[], ku_fpu_get[], ku_segbase[], ku_flags[], ku_loop[], ku_nops[], ku_wrbase[];
 
 struct ku {
 	paddr_t pages[7]; /* pml4, pdpt, pd, pt, code, data, ro */
@@ -75,6 +75,7 @@ static bool ku_setup(struct ku *u)
 
 static void ku_teardown(struct ku *u)
 {
+	plat_user_fpu_forget(u->as, &u->regs);
 	if (u->as)
 		plat_aspace_destroy(u->as);
 	for (unsigned i = 0; i < ARRAY_SIZE(u->pages); i++)
@@ -98,17 +99,27 @@ static void run(struct ku *u)
 	while (u->trap.kind == USER_TRAP_INTERRUPT);
 }
 
-static uint64_t fpu64(struct ku *u, unsigned off)
+/* The FPU state is read and written as the core does: synced first,
+ * forgotten (reloaded from memory at the next entry) after. */
+static uint64_t regs_fpu64(struct ku *u, struct user_regs *r, unsigned off)
 {
 	uint64_t v;
 
-	memcpy(&v, &u->regs.fpu[off], sizeof(v));
+	plat_user_fpu_sync(u->as, r);
+	memcpy(&v, &r->fpu[off], sizeof(v));
 	return v;
+}
+
+static uint64_t fpu64(struct ku *u, unsigned off)
+{
+	return regs_fpu64(u, &u->regs, off);
 }
 
 static void set_fpu64(struct ku *u, unsigned off, uint64_t v)
 {
+	plat_user_fpu_sync(u->as, &u->regs);
 	memcpy(&u->regs.fpu[off], &v, sizeof(v));
+	plat_user_fpu_forget(u->as, &u->regs);
 }
 
 KTEST(baremetal_user_syscall_paths)
@@ -260,7 +271,7 @@ KTEST(baremetal_user_state)
 	/* A given state is loaded, MXCSR bits fxrstor refuses dropped. */
 	u.regs.rip = at(ku_fpu);
 	set_fpu64(&u, XMM0, b);
-	memcpy(&u.regs.fpu[MXCSR], &mxcsr, sizeof(mxcsr));
+	memcpy(&u.regs.fpu[MXCSR], &mxcsr, sizeof(mxcsr)); /* after the sync: nothing loaded holds it */
 	run(&u);
 	KT_ASSERT_EQ(u.trap.kind, USER_TRAP_SYSCALL);
 	KT_ASSERT_EQ(u.regs.rax, b);
@@ -310,6 +321,57 @@ KTEST(baremetal_user_state)
 	KT_ASSERT(u.regs.rax & RFLAGS_IF);
 	KT_ASSERT_EQ(u.regs.rax & (RFLAGS_IOPL | RFLAGS_NT | RFLAGS_RF | RFLAGS_AC | RFLAGS_ID), 0);
 	KT_ASSERT_EQ(u.regs.rax & 0x0cd5, 0x0cd5);
+	ku_teardown(&u);
+}
+
+/* Two threads of one address space on one CPU: each keeps its own SSE
+ * registers although the CPU reloads them only when the other ran. */
+KTEST(baremetal_user_fpu_lazy)
+{
+	static struct ku u;
+	static struct user_regs other;
+	const uint64_t a = 0x0123456789abcdefULL, b = 0xfedcba9876543210ULL;
+
+	KT_ASSERT(ku_setup(&u));
+	thread_set_affinity(0); /* the laziness is per CPU: stay on one */
+	start(&u, ku_fpu);
+	u.regs.rbx = a; /* into xmm1 */
+	run(&u);
+	KT_ASSERT_EQ(u.trap.kind, USER_TRAP_SYSCALL);
+	memset(&other, 0, sizeof(other));
+	other.rip = at(ku_fpu);
+	other.rsp = STACK_TOP;
+	other.rflags = RFLAGS_IF;
+	other.rbx = b;
+	do
+		plat_user_enter(u.as, &other, &u.trap);
+	while (u.trap.kind == USER_TRAP_INTERRUPT);
+	KT_ASSERT_EQ(u.trap.kind, USER_TRAP_SYSCALL);
+	KT_ASSERT_EQ(other.rax, 0); /* a fresh state, not the first thread's */
+	KT_ASSERT_EQ(regs_fpu64(&u, &u.regs, XMM1), a);
+	KT_ASSERT_EQ(regs_fpu64(&u, &other, XMM1), b);
+	/* Twice each: once reloaded, once still loaded. */
+	for (int i = 0; i < 2; i++) {
+		u.regs.rip = at(ku_fpu_get);
+		run(&u);
+		KT_ASSERT_EQ(u.regs.rax, a);
+	}
+	for (int i = 0; i < 2; i++) {
+		other.rip = at(ku_fpu_get);
+		do
+			plat_user_enter(u.as, &other, &u.trap);
+		while (u.trap.kind == USER_TRAP_INTERRUPT);
+		KT_ASSERT_EQ(other.rax, b);
+	}
+	/* A context switch puts the state back in memory. */
+	u.regs.rip = at(ku_fpu_get);
+	run(&u);
+	thread_sleep_ns(1000000);
+	u.regs.rip = at(ku_fpu_get);
+	run(&u);
+	KT_ASSERT_EQ(u.regs.rax, a);
+	plat_user_fpu_forget(u.as, &other);
+	thread_set_affinity(CPU_ANY);
 	ku_teardown(&u);
 }
 

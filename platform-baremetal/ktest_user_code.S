@@ -4,7 +4,7 @@
 	.section .rodata
 	.globl ku_code_start, ku_code_end
 	.globl ku_syscall, ku_load, ku_store, ku_jump, ku_ud2, ku_int3, ku_int80, ku_hlt
-	.globl ku_fpu, ku_segbase, ku_flags, ku_loop, ku_nops, ku_wrbase
+	.globl ku_fpu, ku_fpu_get, ku_segbase, ku_flags, ku_loop, ku_nops, ku_wrbase
 ku_code_start:
 
 /* rax=42, rdi=7, syscall; then hand back what the kernel returned in rax,
@@ -43,6 +43,10 @@ ku_fpu:
 	movq %rbx, %xmm1
 	stmxcsr (%rsp)
 	movl (%rsp), %edx
+	syscall
+
+ku_fpu_get:
+	movq %xmm1, %rax
 	syscall
 
 ku_segbase:

@@ -41,6 +41,13 @@ struct cpu_local {
 	struct tss64 tss __attribute__((aligned(16)));
 	uintptr_t ist_top[IST_COUNT];
 	unsigned fault_depth; /* nested fatal exceptions */
+	/* Lazy user state (user.c): whose FPU registers this CPU holds (saved
+	 * at the next kernel context switch, not at every trap), and the FS
+	 * base and user GS base (in MSR_KERNEL_GS_BASE while in the kernel)
+	 * it last loaded. */
+	struct user_regs *fpu_owner;
+	uint64_t user_fs_base, user_gs_base;
+	bool user_bases_loaded;
 };
 
 extern struct cpu_local cpu_locals[PLAT_MAX_CPUS];

@@ -1,10 +1,22 @@
 /* User mode on bare metal: plat_user_enter loads the thread's state and
  * enters ring 3 (user_entry.S); whatever brings the CPU back (syscall,
- * exception, interrupt) saves the complete user state into the thread's
- * struct user_regs before anything else runs, and plat_user_enter returns
- * the trap. The FPU state is loaded on every entry and saved at every trap,
- * so regs->fpu is always current once plat_user_enter has returned:
- * plat_user_fpu_sync and plat_user_fpu_forget have nothing to do. */
+ * exception, interrupt) saves the user's general registers into the
+ * thread's struct user_regs before anything else runs, and plat_user_enter
+ * returns the trap.
+ *
+ * The rest of the user state is switched lazily, as the kernel itself never
+ * touches it (-mgeneral-regs-only; no FS, and GS only after swapgs):
+ * - FPU/SSE: the CPU keeps the registers of the last user thread it ran
+ *   (cpu_local.fpu_owner). They go back to that thread's regs->fpu at the
+ *   next kernel context switch (plat_context_switch), or when the core asks
+ *   (plat_user_fpu_sync); plat_user_enter reloads them only if the CPU holds
+ *   another thread's (or the core replaced them: plat_user_fpu_forget, or
+ *   fpu_valid false). A thread that traps, is handled and re-enters without
+ *   a switch never saves or restores them: the null syscall path.
+ * - FS base and the user GS base: without FSGSBASE user code cannot change
+ *   them (only arch_prctl, through regs), so they are written only when they
+ *   differ from what this CPU last loaded, and never read back. With
+ *   FSGSBASE they are read at every trap (rdfsbase is cheap). */
 #include <arch/x86_64/cr.h>
 #include <arch/x86_64/desc.h>
 #include <arch/x86_64/msr.h>
@@ -43,16 +55,43 @@ uintptr_t plat_user_va_limit(void)
 	return 0x00007ffffffff000ULL; /* the canonical user half, minus a guard page */
 }
 
+static void fxsave(struct user_regs *regs)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])regs->fpu));
+}
+
+void user_fpu_evict(struct cpu_local *c)
+{
+	if (c->fpu_owner) {
+		fxsave(c->fpu_owner);
+		c->fpu_owner = NULL;
+	}
+}
+
 void plat_user_fpu_sync(struct plat_aspace *as, struct user_regs *regs)
 {
-	/* regs->fpu was saved at the trap that returned to the kernel. */
-	(void)as, (void)regs;
+	irqflags_t f = plat_irq_save();
+	struct cpu_local *c = this_cpu();
+
+	/* Only this CPU can hold it: any switch since the trap evicted it. The
+	 * registers stay loaded (and owned): they still equal regs->fpu. */
+	(void)as;
+	if (c->fpu_owner == regs)
+		fxsave(regs);
+	plat_irq_restore(f);
 }
 
 void plat_user_fpu_forget(struct plat_aspace *as, struct user_regs *regs)
 {
-	/* No CPU keeps a reference to a thread's FPU state between entries. */
-	(void)as, (void)regs;
+	irqflags_t f = plat_irq_save();
+	struct cpu_local *c = this_cpu();
+
+	/* regs->fpu was replaced or regs is going away: the next entry loads
+	 * from memory, and no switch may write the stale registers into it. */
+	(void)as;
+	if (c->fpu_owner == regs)
+		c->fpu_owner = NULL;
+	plat_irq_restore(f);
 }
 
 static bool canonical(uint64_t va)
@@ -124,26 +163,38 @@ void plat_user_enter(struct plat_aspace *as, struct user_regs *regs, struct user
 	 * it would trap after the first user instruction, not at it. */
 	sysret = regs->rcx == regs->rip && regs->r11 == regs->rflags && regs->rip < USER_HALF_END &&
 		 !(regs->rflags & RFLAGS_TF);
-	fpu_prepare(regs);
 
 	plat_irq_disable();
 	c = this_cpu();
 	aspace_activate(c, as);
 	c->user_trap = trap;
-	__asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])regs->fpu));
-	write_fs_base(regs->fs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, regs->gs_base); /* the active one after swapgs */
+	if (c->fpu_owner != regs || !regs->fpu_valid) {
+		user_fpu_evict(c);
+		fpu_prepare(regs);
+		__asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])regs->fpu));
+		c->fpu_owner = regs;
+	}
+	if (cpu_has_fsgsbase || !c->user_bases_loaded || c->user_fs_base != regs->fs_base) {
+		write_fs_base(regs->fs_base);
+		c->user_fs_base = regs->fs_base;
+	}
+	if (cpu_has_fsgsbase || !c->user_bases_loaded || c->user_gs_base != regs->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, regs->gs_base); /* the active one after swapgs */
+		c->user_gs_base = regs->gs_base;
+	}
+	c->user_bases_loaded = true;
 	user_enter_asm(regs, sysret);
 	/* Back from a trap, possibly on another CPU (an interrupt's handler
 	 * may have switched threads); the state is in regs and trap. */
 	plat_irq_enable();
 }
 
-/* Everything the entry paths have not saved yet. */
+/* What user code can change without a trap, beyond the registers the
+ * entry paths saved (the FPU state stays loaded: see the top). */
 static void save_extended_state(struct user_regs *regs)
 {
-	__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])regs->fpu));
-	regs->fpu_valid = true;
+	if (!cpu_has_fsgsbase)
+		return; /* the bases are still what plat_user_enter loaded */
 	regs->fs_base = read_fs_base();
 	regs->gs_base = rdmsr(MSR_KERNEL_GS_BASE); /* swapped out at the entry */
 }

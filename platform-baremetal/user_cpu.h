@@ -29,6 +29,11 @@ void user_syscall_save(struct user_regs *regs);
 void user_syscall_compat_save(struct user_regs *regs);
 void user_trap_entry(struct trap_frame *f);
 
+/* Saves the FPU state this CPU holds for a user thread into its
+ * user_regs and drops it: before a kernel context switch, after which the
+ * thread may resume on another CPU. Interrupts disabled. */
+void user_fpu_evict(struct cpu_local *c);
+
 /* aspace.c: makes `as` (NULL: the kernel's tables) the one in CR3 on this
  * CPU. Interrupts disabled. */
 void aspace_activate(struct cpu_local *c, struct plat_aspace *as);
