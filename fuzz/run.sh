@@ -17,10 +17,20 @@ dict=""
 [ -f "fuzz/$name/$name.dict" ] && dict="-dict=fuzz/$name/$name.dict"
 seeds=""
 [ -d "fuzz/corpus/$name" ] && seeds="fuzz/corpus/$name"
-"$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict \
+# CPU time too (if /usr/bin/time is there): on a loaded machine exec/s per
+# CPU-second is what one core would do.
+timer=""
+[ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $work/$name.cpu"
+$timer "$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict $FUZZ_FLAGS \
 	-artifact_prefix="$work/$name-" "$work/$name-corpus" $seeds > "$work/$name.log" 2>&1 ||
 	{ tail -n 60 "$work/$name.log"; echo "FAIL $name: crash (input saved under $work/$name-*)"; exit 1; }
 execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log")
 cov=$(grep -o 'cov: [0-9]*' "$work/$name.log" | tail -n 1)
 ft=$(grep -o 'ft: [0-9]*' "$work/$name.log" | tail -n 1)
-echo "ok   $name: ${secs}s, $execs exec/s, $cov edges, $ft features"
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
+percpu=""
+if [ -n "$timer" ] && [ -s "$work/$name.cpu" ]; then
+	cpu=$(tail -n 1 "$work/$name.cpu")
+	percpu=" ($(awk "BEGIN { c = $cpu; if (c > 0) printf \"%d\", $runs / c }") per CPU-second)"
+fi
+echo "ok   $name: ${secs}s, $execs exec/s$percpu, $cov edges, $ft features"

@@ -12,6 +12,8 @@ FUZZ_OUT ?= $(FUZZ_DIR)
 FUZZ_CFLAGS ?= -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_ENGINE ?= -fsanitize=fuzzer,address,undefined
 FUZZ_EXTRA_CFLAGS ?=
+# No coverage feedback from the simulated machine (fuzz/kernel/coverage.ignore).
+FUZZ_COV_CFLAGS ?= -fsanitize-coverage-ignorelist=fuzz/kernel/coverage.ignore
 FUZZ_HARNESSES := syscalls elf cpio path vmexit
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_HARNESSES))
 FUZZ_KLIB := $(FUZZ_OUT)/kernel/libmacrohard.a
@@ -25,9 +27,12 @@ FORCE:
 # The kernel, compiled by this make with the engine's compiler and flags.
 # (The sub-make builds it as its HOSTED_LIB, so it must not see this rule.)
 ifeq ($(FUZZ_SUBMAKE),)
+# (The hypervisor's test guests embedded in it are built first by this make's
+# own compiler: they are 32-bit freestanding code, not fuzzed.)
 $(FUZZ_KLIB): FORCE
+	$(if $(wildcard mk/guests.mk),$(Q)$(MAKE) --no-print-directory guests)
 	$(Q)$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC="$(FUZZ_CC)" BUILD_HOSTED=$(FUZZ_OUT)/kernel HOSTED_OPT= \
-		SANFLAGS="$(FUZZ_CFLAGS) $(FUZZ_EXTRA_CFLAGS)" $@
+		SANFLAGS="$(FUZZ_CFLAGS) $(FUZZ_COV_CFLAGS) $(FUZZ_EXTRA_CFLAGS)" $@
 endif
 
 define FUZZ_HARNESS_RULE
@@ -35,7 +40,8 @@ $(FUZZ_OUT)/$(1): $(wildcard fuzz/$(1)/*.c fuzz/$(1)/*.h) $(FUZZ_RT_SRCS) fuzz/k
 	@echo "  FUZZ    $$@"
 	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -o $$@ $(wildcard fuzz/$(1)/*.c) $(FUZZ_RT_SRCS) \
 		-Wl,--whole-archive $(FUZZ_KLIB) -Wl,--no-whole-archive \
-		-Wl,--wrap=plat_poweroff -Wl,-T,fuzz/kernel/kdata.ld $(FUZZ_ENGINE)
+		-Wl,--wrap=plat_poweroff -Wl,--wrap=plat_aspace_create -Wl,--wrap=plat_aspace_destroy \
+		-Wl,-T,fuzz/kernel/kdata.ld $(FUZZ_ENGINE)
 endef
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_HARNESS_RULE,$(h))))
 

@@ -4,9 +4,9 @@
  * thread (init=platform) waits in kernel_yield() between inputs. */
 #include "kfuzz.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -15,7 +15,7 @@
 /* Present only in sanitizer builds. */
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size) __attribute__((weak));
 void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old)
-	__attribute__((weak));
+    __attribute__((weak));
 
 /* CPU 0's boot stack becomes its idle thread's stack: part of the
  * machine's state, so the snapshot restores it (snapshot.c). */
@@ -30,6 +30,18 @@ static void *fuzzer_fake, *kernel_fake;
 static bool booted, verbose;
 static void (*job_fn)(void *);
 static void *job_arg;
+static void (*setup_fn)(void);
+static char mem[16] = "32M"; /* the reset scans all of it: a harness may ask for less */
+
+void kfuzz_set_mem_mib(unsigned mib)
+{
+	snprintf(mem, sizeof(mem), "%uM", mib);
+}
+
+void kfuzz_set_setup(void (*fn)(void))
+{
+	setup_fn = fn;
+}
 
 void kfuzz_set_verbose(bool v)
 {
@@ -48,6 +60,8 @@ static void kernel_yield(void)
 
 static int init_task(void)
 {
+	if (setup_fn)
+		setup_fn();
 	for (;;) {
 		kernel_yield();
 		job_fn(job_arg);
@@ -57,14 +71,14 @@ static int init_task(void)
 static void boot_entry(void)
 {
 	static char cmdline[256];
-	char *argv[] = {"kfuzz", "--cpus", "1", "--mem", "32M", "--time=virtual", "init=platform", "quiet", NULL};
+	char *argv[] = {"kfuzz", "--cpus", "1", "--mem", mem, "--time=virtual", "init=platform", "quiet", NULL};
 
 	if (__sanitizer_finish_switch_fiber)
 		__sanitizer_finish_switch_fiber(NULL, &fuzzer_stack, &fuzzer_stack_size);
 	if (!hosted_parse_args(8, argv, cmdline, sizeof(cmdline)))
 		abort();
 	hosted_cfg.console_in_fd = -1;
-	hosted_cfg.console_out_fd = verbose ? 1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	hosted_cfg.console_out_fd = verbose ? 1 : -1; /* -1: the console's bytes go nowhere, at no cost */
 	hosted_set_init_task(init_task);
 	hosted_boot();
 }
@@ -96,21 +110,66 @@ static void boot(void)
 	makecontext(&kernel_ctx, boot_entry, 0);
 	kernel_stack = stack;
 	kernel_stack_size = BOOT_STACK_SIZE;
-	enter_kernel(); /* returns once init_task first yields */
+	enter_kernel(); /* returns once init_task first yields, after the setup */
+	/* From now on the kernel's context runs on a kernel stack in RAM, not
+	 * on the boot stack makecontext gave it: without a stack in the
+	 * context, ASan's swapcontext interceptor no longer clears the boot
+	 * stack's shadow at every switch. */
+	kernel_ctx.uc_stack.ss_sp = NULL;
+	kernel_ctx.uc_stack.ss_size = 0;
 	kernel_ctx_booted = kernel_ctx;
 	kfuzz_snapshot_take();
+	kfuzz_host_snapshot();
 	booted = true;
+}
+
+/* KFUZZ_PROFILE=1: where an input's time goes, printed at exit. */
+static bool profiling;
+static uint64_t prof_runs, prof_job_ns, prof_reset_ns, prof_pages;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void print_profile(void)
+{
+	if (prof_runs)
+		fprintf(stderr, "kfuzz: %lu inputs, per input: job %.1f us, reset %.1f us (%.1f pages, %s)\n",
+		        (unsigned long)prof_runs, prof_job_ns / 1e3 / prof_runs, prof_reset_ns / 1e3 / prof_runs,
+		        (double)prof_pages / prof_runs, kfuzz_snapshot_method());
 }
 
 void kfuzz_run(void (*fn)(void *), void *arg)
 {
-	if (!booted)
+	uint64_t t0 = 0, t1 = 0;
+
+	if (!booted) {
+		const char *p = getenv("KFUZZ_PROFILE");
+		profiling = p && *p == '1';
+		if (profiling)
+			atexit(print_profile);
 		boot();
+	}
 	job_fn = fn;
 	job_arg = arg;
+	if (profiling)
+		t0 = now_ns();
 	enter_kernel();
+	if (profiling)
+		t1 = now_ns();
 	kfuzz_snapshot_restore();
+	kfuzz_host_restore();
 	kernel_ctx = kernel_ctx_booted;
+	if (profiling) {
+		prof_runs++;
+		prof_job_ns += t1 - t0;
+		prof_reset_ns += now_ns() - t1;
+		prof_pages += kfuzz_snapshot_dirty_pages();
+	}
 }
 
 /* Linked with -Wl,--wrap=plat_poweroff: a kernel panic (status 99) or any

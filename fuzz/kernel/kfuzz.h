@@ -13,17 +13,26 @@
  * kernel's console (replay); otherwise it goes to /dev/null. */
 void kfuzz_run(void (*fn)(void *), void *arg);
 void kfuzz_set_verbose(bool verbose);
+/* Runs fn in the init thread once, after boot and before the snapshot:
+ * what it builds (a process, a directory tree) every input starts with. */
+void kfuzz_set_setup(void (*fn)(void));
+/* The machine's RAM (default 32 MiB; before the first input). */
+void kfuzz_set_mem_mib(unsigned mib);
 
 /* Snapshot/restore of the machine (snapshot.c). */
 void kfuzz_snapshot_take(void);
 void kfuzz_snapshot_restore(void);
 size_t kfuzz_snapshot_dirty_pages(void); /* pages restored by the last restore */
+const char *kfuzz_snapshot_method(void); /* how written pages are found */
+/* The host-side objects of the hosted platform (host.c). */
+void kfuzz_host_snapshot(void);
+void kfuzz_host_restore(void);
 
 /* A fresh process for the calling kernel thread (proc.c): a new address
  * space with a read-write buffer at KFUZZ_UBUF, descriptors 0-2, "/" as
  * root and cwd. kfuzz_proc_end tears it down and checks the kernel's
  * allocators are consistent. */
-#define KFUZZ_UBUF 0x10000000UL
+#define KFUZZ_UBUF      0x10000000UL
 #define KFUZZ_UBUF_SIZE 0x10000UL
 struct kfuzz_proc;
 struct kfuzz_proc *kfuzz_proc_begin(void);

@@ -1,34 +1,79 @@
-/* Full state reset. After boot: a copy of the machine's RAM (and, under
- * ASan, of its shadow, since kernel stacks live in RAM) and of the kernel's
- * writable data (kdata.ld). RAM is then kept read-only: the first write to a
- * page faults, the handler records the page and makes it writable. Restore
- * copies back only those pages, then all of the kernel's data (small). */
+/* Full state reset. After boot: a copy of every piece of memory the kernel
+ * can change, then only the pages written by an input are copied back.
+ *
+ * The regions: the machine's RAM (kernel heap, page tables, kernel stacks,
+ * tmpfs), the kernel's writable data (every object of libmacrohard.a,
+ * gathered by kdata.ld), CPU 0's boot stack (the idle thread runs on it),
+ * and, under ASan, the shadow of all three (kernel stack frames are poisoned
+ * and unpoisoned by instrumented code).
+ *
+ * Which pages were written: userfaultfd write-protection in asynchronous mode
+ * (Linux 6.7+): the host kernel resolves a write fault by itself, with no
+ * signal, and PAGEMAP_SCAN on /proc/self/pagemap lists the written pages.
+ * Where that is unavailable, the older scheme: RAM read-only with a SIGSEGV
+ * handler that records the page and makes it writable (two mprotects and a
+ * signal per page), and the other regions copied back whole. */
 #include "kfuzz.h"
 
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <plat/mem.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../../platform-hosted/hosted.h"
 
-#define PAGE 4096UL
+#define PAGE               4096UL
 #define ASAN_SHADOW_OFFSET 0x7fff8000UL /* x86-64 Linux */
+
+/* Linux 6.7 UAPI, newer than the distribution's headers. */
+#ifndef UFFD_FEATURE_WP_ASYNC
+#define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
+#define UFFD_FEATURE_WP_ASYNC       (1 << 15)
+#endif
+#ifndef PAGEMAP_SCAN
+#define PAGE_IS_WRITTEN       (1 << 1)
+#define PM_SCAN_WP_MATCHING   (1 << 0)
+#define PM_SCAN_CHECK_WPASYNC (1 << 1)
+struct page_region {
+	uint64_t start, end, categories;
+};
+struct pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask, return_mask;
+};
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#endif
+#ifndef UFFD_USER_MODE_ONLY
+#define UFFD_USER_MODE_ONLY 1
+#endif
 
 extern char __kfuzz_data_start[], __kfuzz_data_end[];
 extern char kfuzz_boot_stack[];
 extern const size_t kfuzz_boot_stack_size;
 void __asan_init(void) __attribute__((weak));
 
-static uint8_t *ram, *ram_copy, *shadow_copy;
-static size_t ram_pages;
-static uint8_t *dirty;      /* one byte per RAM page */
-static uint32_t *dirty_list;
-static size_t ndirty, last_restored;
-static char *kdata_copy, *stack_copy, *stack_shadow_copy;
-static struct sigaction chained;
+/* A piece of memory restored after every input: [start, start+len) exactly;
+ * its writes are tracked over the pages around it (lo..hi). `alias`, if
+ * set, maps the same pages a second time without write tracking, so the
+ * restore does not count as writes. */
+struct region {
+	uint8_t *start, *copy, *alias;
+	size_t len;
+	uintptr_t lo, hi;
+};
+
+#define MAX_REGIONS 6
+static struct region regions[MAX_REGIONS];
+static unsigned nregions;
+static int pagemap_fd = -1, uffd = -1;
+static size_t last_restored;
 
 /* Copies bytes the sanitizers must not check: RAM holds poisoned kernel
  * stack frames, the kernel's data has redzones, and shadow memory is no
@@ -42,6 +87,139 @@ static uint8_t *shadow_of(const void *p)
 {
 	return (uint8_t *)(((uintptr_t)p >> 3) + ASAN_SHADOW_OFFSET);
 }
+
+static struct region *add_region(void *start, size_t len)
+{
+	struct region *r = &regions[nregions++];
+
+	r->start = start;
+	r->len = len;
+	r->lo = (uintptr_t)start & ~(PAGE - 1);
+	r->hi = ((uintptr_t)start + len + PAGE - 1) & ~(PAGE - 1);
+	r->copy = malloc(len);
+	if (!r->copy) {
+		fprintf(stderr, "kfuzz: no memory for the snapshot\n");
+		abort();
+	}
+	raw_copy(r->copy, start, len);
+	return r;
+}
+
+/* Copies back the part of [a, b) (page-aligned) that belongs to r. */
+static void restore_range(struct region *r, uintptr_t a, uintptr_t b)
+{
+	uintptr_t s = (uintptr_t)r->start, e = s + r->len;
+
+	if (a < s)
+		a = s;
+	if (b > e)
+		b = e;
+	if (a < b)
+		raw_copy((r->alias ? r->alias : r->start) + (a - s), r->copy + (a - s), b - a);
+}
+
+/* ---- write tracking with userfaultfd (asynchronous) + PAGEMAP_SCAN ---- */
+
+static bool wp_region(const struct region *r)
+{
+	struct uffdio_register reg = {.range = {r->lo, r->hi - r->lo}, .mode = UFFDIO_REGISTER_MODE_WP};
+	struct uffdio_writeprotect wp = {.range = {r->lo, r->hi - r->lo}, .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+
+	return ioctl(uffd, UFFDIO_REGISTER, &reg) == 0 && ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0;
+}
+
+static bool uffd_setup(void)
+{
+	struct uffdio_api api = {.api = UFFD_API,
+	                         .features = UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED |
+	                                     UFFD_FEATURE_WP_HUGETLBFS_SHMEM};
+	struct page_region v[1];
+	struct pm_scan_arg a = {.size = sizeof(a),
+	                        .flags = PM_SCAN_CHECK_WPASYNC,
+	                        .vec = (uintptr_t)v,
+	                        .vec_len = 1,
+	                        .category_mask = PAGE_IS_WRITTEN,
+	                        .return_mask = PAGE_IS_WRITTEN};
+
+	if (getenv("KFUZZ_NO_UFFD"))
+		return false;
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (uffd < 0)
+		uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (uffd < 0 || pagemap_fd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0)
+		goto fail;
+	for (unsigned i = 0; i < nregions; i++)
+		if (!wp_region(&regions[i]))
+			goto fail;
+	a.start = regions[0].lo;
+	a.end = regions[0].hi;
+	if (ioctl(pagemap_fd, PAGEMAP_SCAN, &a) < 0)
+		goto fail;
+	return true;
+fail:
+	/* Undo what was done: registered ranges must not stay write-protected. */
+	if (uffd >= 0)
+		close(uffd);
+	if (pagemap_fd >= 0)
+		close(pagemap_fd);
+	uffd = pagemap_fd = -1;
+	return false;
+}
+
+/* Restores the written pages of r and write-protects them again. */
+static size_t uffd_restore(struct region *r)
+{
+	struct page_region v[64];
+	struct pm_scan_arg a = {.size = sizeof(a),
+	                        .vec = (uintptr_t)v,
+	                        .vec_len = 64,
+	                        .category_mask = PAGE_IS_WRITTEN,
+	                        .return_mask = PAGE_IS_WRITTEN};
+	size_t pages = 0;
+	uintptr_t first = 0, last = 0;
+	long n;
+
+	/* With an alias, one scan lists the written pages and write-protects
+	 * them; the copy goes through the alias. Without, the copy itself
+	 * writes the pages, so a second scan write-protects them afterwards. */
+	a.flags = r->alias ? PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC : 0;
+	for (uintptr_t at = r->lo; at < r->hi; at = a.walk_end) {
+		a.start = at;
+		a.end = r->hi;
+		n = ioctl(pagemap_fd, PAGEMAP_SCAN, &a);
+		if (n < 0) {
+			perror("kfuzz: PAGEMAP_SCAN");
+			abort();
+		}
+		for (long i = 0; i < n; i++) {
+			restore_range(r, v[i].start, v[i].end);
+			pages += (v[i].end - v[i].start) / PAGE;
+			first = first ? first : v[i].start;
+			last = v[i].end;
+		}
+	}
+	if (!r->alias && pages) {
+		a.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
+		a.vec_len = 0;
+		a.vec = 0;
+		a.start = first;
+		a.end = last;
+		if (ioctl(pagemap_fd, PAGEMAP_SCAN, &a) < 0) {
+			perror("kfuzz: PAGEMAP_SCAN");
+			abort();
+		}
+	}
+	return pages;
+}
+
+/* ---- fallback: RAM read-only, a SIGSEGV per first write to a page ---- */
+
+static struct region *ram_shadow;
+static uint8_t *ram, *dirty; /* one byte per RAM page */
+static size_t ram_pages, ndirty;
+static uint32_t *dirty_list;
+static struct sigaction chained;
 
 static void on_segv(int sig, siginfo_t *si, void *uc)
 {
@@ -66,33 +244,16 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 		chained.sa_handler(sig);
 }
 
-void kfuzz_snapshot_take(void)
+static void mprotect_setup(void)
 {
-	size_t kdata = (size_t)(__kfuzz_data_end - __kfuzz_data_start);
 	struct sigaction sa;
 
-	ram = plat_phys_to_virt(0);
-	ram_pages = hosted_ram_size() / PAGE;
-	ram_copy = malloc(ram_pages * PAGE);
 	dirty = calloc(ram_pages, 1);
 	dirty_list = malloc(ram_pages * sizeof(*dirty_list));
-	kdata_copy = malloc(kdata);
-	stack_copy = malloc(kfuzz_boot_stack_size);
-	stack_shadow_copy = malloc(kfuzz_boot_stack_size / 8);
-	if (__asan_init)
-		shadow_copy = malloc(ram_pages * PAGE / 8);
-	if (!ram_copy || !dirty || !dirty_list || !kdata_copy || !stack_copy || !stack_shadow_copy || (__asan_init && !shadow_copy)) {
+	if (!dirty || !dirty_list) {
 		fprintf(stderr, "kfuzz: no memory for the snapshot\n");
 		abort();
 	}
-	raw_copy(ram_copy, ram, ram_pages * PAGE);
-	if (shadow_copy)
-		raw_copy(shadow_copy, shadow_of(ram), ram_pages * PAGE / 8);
-	raw_copy(kdata_copy, __kfuzz_data_start, kdata);
-	raw_copy(stack_copy, kfuzz_boot_stack, kfuzz_boot_stack_size);
-	if (__asan_init)
-		raw_copy(stack_shadow_copy, shadow_of(kfuzz_boot_stack), kfuzz_boot_stack_size / 8);
-
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_segv;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
@@ -103,25 +264,72 @@ void kfuzz_snapshot_take(void)
 	}
 }
 
+static size_t mprotect_restore(void)
+{
+	size_t pages = ndirty;
+
+	for (size_t i = 0; i < ndirty; i++) {
+		uintptr_t a = (uintptr_t)ram + dirty_list[i] * PAGE;
+		restore_range(&regions[0], a, a + PAGE);
+		if (ram_shadow)
+			restore_range(ram_shadow, (uintptr_t)shadow_of((void *)a),
+			              (uintptr_t)shadow_of((void *)a) + PAGE / 8);
+		mprotect((void *)a, PAGE, PROT_READ);
+		dirty[dirty_list[i]] = 0;
+	}
+	ndirty = 0;
+	/* The rest (kernel data, boot stack, shadows) whole. */
+	for (unsigned r = 1; r < nregions; r++)
+		if (&regions[r] != ram_shadow)
+			raw_copy(regions[r].start, regions[r].copy, regions[r].len);
+	return pages;
+}
+
+void kfuzz_snapshot_take(void)
+{
+	size_t kdata = (size_t)(__kfuzz_data_end - __kfuzz_data_start);
+	struct region *r;
+
+	ram = plat_phys_to_virt(0);
+	ram_pages = hosted_ram_size() / PAGE;
+	r = add_region(ram, ram_pages * PAGE); /* first: uffd_setup probes it */
+	add_region(__kfuzz_data_start, kdata);
+	add_region(kfuzz_boot_stack, kfuzz_boot_stack_size);
+	if (__asan_init) {
+		ram_shadow = add_region(shadow_of(ram), ram_pages * PAGE / 8);
+		add_region(shadow_of(__kfuzz_data_start), kdata / 8);
+		add_region(shadow_of(kfuzz_boot_stack), kfuzz_boot_stack_size / 8);
+	}
+	if (uffd_setup()) {
+		/* RAM is a memfd: a second mapping of it writes the pages without
+		 * passing through the write-protected one. */
+		r->alias = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_SHARED, hosted_ram_fd, 0);
+		if (r->alias == MAP_FAILED)
+			r->alias = NULL;
+		return;
+	}
+	mprotect_setup();
+}
+
 void kfuzz_snapshot_restore(void)
 {
-	for (size_t i = 0; i < ndirty; i++) {
-		size_t pg = dirty_list[i];
-		raw_copy(ram + pg * PAGE, ram_copy + pg * PAGE, PAGE);
-		if (shadow_copy)
-			raw_copy(shadow_of(ram + pg * PAGE), shadow_copy + pg * PAGE / 8, PAGE / 8);
-		mprotect(ram + pg * PAGE, PAGE, PROT_READ);
-		dirty[pg] = 0;
+	size_t pages = 0;
+
+	if (uffd < 0) {
+		last_restored = mprotect_restore();
+		return;
 	}
-	last_restored = ndirty;
-	ndirty = 0;
-	raw_copy(__kfuzz_data_start, kdata_copy, (size_t)(__kfuzz_data_end - __kfuzz_data_start));
-	raw_copy(kfuzz_boot_stack, stack_copy, kfuzz_boot_stack_size);
-	if (__asan_init)
-		raw_copy(shadow_of(kfuzz_boot_stack), stack_shadow_copy, kfuzz_boot_stack_size / 8);
+	for (unsigned i = 0; i < nregions; i++)
+		pages += uffd_restore(&regions[i]);
+	last_restored = pages;
 }
 
 size_t kfuzz_snapshot_dirty_pages(void)
 {
 	return last_restored;
+}
+
+const char *kfuzz_snapshot_method(void)
+{
+	return uffd >= 0 ? "userfaultfd-wp + PAGEMAP_SCAN" : "mprotect + SIGSEGV";
 }

@@ -54,10 +54,34 @@ static void build_allowed(void)
 }
 
 static const char *const paths[] = {
-	"/", "/tmp", "/tmp/a", "/tmp/a/b", "/tmp/f", "/tmp/l", ".", "..", "", "/dev/null", "/dev/zero",
-	"/dev/tty", "/dev/console", "/dev/urandom", "/proc/self/status", "/proc/self/fd/0", "/proc/1/cmdline",
-	"/proc/self/maps", "/tmp/a/../f", "a", "a/b", "f", "//tmp///a/", "/tmp/f/x", "/proc", "/sys",
-	"/tmp/nametoolongnametoolongnametoolongnametoolongnametoolong", "/tmp/a/b/c/d",
+    "/",
+    "/tmp",
+    "/tmp/a",
+    "/tmp/a/b",
+    "/tmp/f",
+    "/tmp/l",
+    ".",
+    "..",
+    "",
+    "/dev/null",
+    "/dev/zero",
+    "/dev/tty",
+    "/dev/console",
+    "/dev/urandom",
+    "/proc/self/status",
+    "/proc/self/fd/0",
+    "/proc/1/cmdline",
+    "/proc/self/maps",
+    "/tmp/a/../f",
+    "a",
+    "a/b",
+    "f",
+    "//tmp///a/",
+    "/tmp/f/x",
+    "/proc",
+    "/sys",
+    "/tmp/nametoolongnametoolongnametoolongnametoolongnametoolong",
+    "/tmp/a/b/c/d",
 };
 
 struct ctx {
@@ -93,8 +117,10 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 	switch (kind) {
 	case SARG_FD:
 		switch (ch % 8) {
-		case 0: case 1: case 2: case 3:
-			return c->nfds ? c->fds[(ch >> 3) % c->nfds] : 3;
+		case 0:
+		case 1:
+		case 2:
+		case 3: return c->nfds ? c->fds[(ch >> 3) % c->nfds] : 3;
 		case 4: return AT_FDCWD;
 		case 5: return ch >> 3;
 		case 6: return -1;
@@ -109,8 +135,7 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 		default: return (long)(KFUZZ_UBUF + (ch >> 3) * 256);
 		}
 	case SARG_STR:
-	case SARG_PATH:
-		return gen_string(c, ch, str);
+	case SARG_PATH: return gen_string(c, ch, str);
 	case SARG_SIZE:
 		switch (ch % 4) {
 		case 0: return ch >> 2;
@@ -125,8 +150,7 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 		case 2: return -1;
 		default: return (int)rdn(&c->r, 4);
 		}
-	case SARG_SIG:
-		return ch % 65;
+	case SARG_SIG: return ch % 65;
 	case SARG_ADDR:
 		if (ch % 4 == 3)
 			return (long)(KFUZZ_UBUF + (rdn(&c->r, 2) % KFUZZ_UBUF_SIZE));
@@ -141,13 +165,22 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 	}
 }
 
+/* The fuzz process is built once, before the snapshot: every input starts
+ * with it as it was then, and the reset undoes whatever the input did. */
+static struct kfuzz_proc *the_proc;
+
+void prog_setup(void)
+{
+	build_allowed();
+	the_proc = kfuzz_proc_begin();
+}
+
 void prog_run(void *arg)
 {
 	struct prog_input *in = arg;
 	struct ctx c = {.r = {in->data, in->data + in->size}};
 
-	build_allowed();
-	c.fp = kfuzz_proc_begin();
+	c.fp = the_proc;
 	in->ncalls = 0;
 	while (c.r.p < c.r.end && in->ncalls < PROG_MAX_CALLS) {
 		unsigned b = rd8(&c.r);
@@ -173,5 +206,6 @@ void prog_run(void *arg)
 		if (call->ret >= 0 && call->ret < 64 && c.nfds < 8)
 			c.fds[c.nfds++] = call->ret; /* maybe a descriptor: later FD arguments reuse it */
 	}
-	kfuzz_proc_end(c.fp);
+	if (in->exit_check)
+		kfuzz_proc_end(c.fp);
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define PROG_MAX_CALLS 48
-#define PROG_STR_MAX 96
+#define PROG_STR_MAX   96
 
 struct prog_call {
 	unsigned nr;
@@ -21,13 +21,16 @@ struct prog_call {
 struct prog_input {
 	const uint8_t *data;
 	size_t size;
-	bool trace; /* print each call as it runs (replay) */
+	bool trace;      /* print each call as it runs (replay) */
+	bool exit_check; /* then tear the process down and check the allocators */
 	unsigned ncalls;
 	struct prog_call calls[PROG_MAX_CALLS];
 };
 
 /* Runs in the kernel's init thread: decodes and executes the input. */
 void prog_run(void *input);
+/* Runs once in the init thread before the snapshot: builds the fuzz process. */
+void prog_setup(void);
 /* One call in strace form, e.g. `openat(AT_FDCWD, "/tmp/a", 0x41, 0644) = 3`. */
 void prog_print_call(const struct prog_call *c, bool with_ret);
 #endif

@@ -14,11 +14,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct prog_input input;
+static unsigned exit_every = 16;
+
+/* Whether this input ends with the process's exit and the allocator check:
+ * a pure function of the input (FNV-1a), so a crash there reproduces from
+ * the input alone, and mutations of an input get their own draw. */
+static bool wants_exit_check(const uint8_t *data, size_t size)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 16777619u;
+	return h % exit_every == 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	input.data = data;
 	input.size = size;
+	input.exit_check = wants_exit_check(data, size);
 	kfuzz_run(prog_run, &input);
 	return 0;
 }
@@ -38,7 +52,8 @@ static int replay(int n, char **files)
 		fclose(f);
 		fprintf(stderr, "== %s (%zu bytes)\n", files[i], len);
 		LLVMFuzzerTestOneInput(buf, len);
-		fprintf(stderr, "== %u calls, %zu pages restored\n", input.ncalls, kfuzz_snapshot_dirty_pages());
+		fprintf(stderr, "== %u calls, %zu pages restored (%s)\n", input.ncalls, kfuzz_snapshot_dirty_pages(),
+		        kfuzz_snapshot_method());
 	}
 	return 0;
 }
@@ -48,6 +63,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char *t = getenv("KFUZZ_TRACE");
 
 	input.trace = t && *t == '1';
+	kfuzz_set_setup(prog_setup);
+	kfuzz_set_mem_mib(16);
+	if ((t = getenv("KFUZZ_EXIT_EVERY")) && atoi(t) > 0)
+		exit_every = (unsigned)atoi(t);
 	if (*argc >= 2 && strcmp((*argv)[1], "--replay") == 0) {
 		input.trace = true;
 		kfuzz_set_verbose(true);
