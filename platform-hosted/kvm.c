@@ -465,13 +465,8 @@ static void complete_exit(struct kvm_vcpu *v, struct hv_run *hr)
 			memcpy(run->mmio.data, &e->u.mmio.data, run->mmio.len);
 		break;
 	case HV_EXIT_MSR_READ:
-	case HV_EXIT_MSR_WRITE:
-		if (run->exit_reason == KVM_EXIT_X86_RDMSR || run->exit_reason == KVM_EXIT_X86_WRMSR) {
-			/* KVM raises the #GP itself when error is set. */
-			run->msr.error = hr->exception_vector == 13 ? 1 : 0;
-			if (run->exit_reason == KVM_EXIT_X86_RDMSR)
-				run->msr.data = e->u.msr.value;
-		}
+		if (run->exit_reason == KVM_EXIT_X86_RDMSR)
+			run->msr.data = e->u.msr.value;
 		break;
 	case HV_EXIT_HYPERCALL:
 		if (run->exit_reason == KVM_EXIT_HYPERCALL) {
@@ -567,6 +562,11 @@ static int kvm_run(void *vcpu_priv, struct hv_run *hr)
 		v->pending_inject = hr->inject_vector;
 	if (hr->complete)
 		complete_exit(v, hr);
+	/* A refused MSR access: KVM raises the #GP itself when error is set
+	 * (hv/ asks for it with exception_vector 13 and no completion). */
+	if ((v->last == HV_EXIT_MSR_READ || v->last == HV_EXIT_MSR_WRITE) &&
+	    (run->exit_reason == KVM_EXIT_X86_RDMSR || run->exit_reason == KVM_EXIT_X86_WRMSR))
+		run->msr.error = hr->exception_vector == 13 ? 1 : 0;
 	/* The rest of a string I/O: the next element, without entering. */
 	if (v->str.active && ++v->str.index < v->str.count) {
 		report_io_element(v, e);

@@ -68,6 +68,10 @@ const char *kvm_host_open(void)
 		return why_buf;
 	}
 	api = ioctl(kvm_host.fd, KVM_GET_API_VERSION, 0);
+	if (api < 0) {
+		snprintf(why_buf, sizeof(why_buf), "/dev/kvm is not KVM (KVM_GET_API_VERSION: %s)", strerror(errno));
+		return why_buf;
+	}
 	if (api != KVM_API_VERSION) {
 		snprintf(why_buf, sizeof(why_buf), "/dev/kvm speaks API version %d, not %d", api, KVM_API_VERSION);
 		return why_buf;
