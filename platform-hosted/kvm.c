@@ -46,35 +46,6 @@
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_COUNT 0x100
 
-struct kvm_slot {
-	uint64_t gpa, size;
-	bool used;
-};
-
-struct kvm_vm {
-	int fd;
-	pthread_mutex_t lock; /* slots */
-	struct kvm_slot slot[KVM_MAX_SLOTS];
-};
-
-/* A string I/O exit (ins/outs) that KVM reported with count > 1: hv/ sees
- * one element at a time, the backend walks the data page. */
-struct kvm_string_io {
-	bool active;
-	unsigned index, count;
-};
-
-struct kvm_vcpu {
-	int fd;
-	unsigned id;
-	struct kvm_vm *vm;
-	struct kvm_run *run;
-	volatile pid_t tid; /* host thread inside KVM_RUN, or 0 */
-	struct kvm_string_io str;
-	int pending_inject; /* vector to inject at the next real entry, or -1 */
-	enum hv_exit_reason last;
-};
-
 static pid_t gettid_(void)
 {
 	return (pid_t)syscall(SYS_gettid);
@@ -203,7 +174,7 @@ static int kvm_map(void *vm_priv, uint64_t gpa, paddr_t hpa, uint64_t size, bool
 			continue;
 		err = set_slot(vm, i, gpa, size, plat_phys_to_virt(hpa), writable ? 0 : KVM_MEM_READONLY);
 		if (!err)
-			vm->slot[i] = (struct kvm_slot){gpa, size, true};
+			vm->slot[i] = (struct kvm_slot){gpa, size, hpa, true};
 		break;
 	}
 	pthread_mutex_unlock(&vm->lock);
@@ -595,6 +566,8 @@ static int kvm_run(void *vcpu_priv, struct hv_run *hr)
 	poll_timer_arm(true);
 	for (;;) {
 		rc = ioctl(v->fd, KVM_RUN, 0);
+		if (rc == 0 && run->exit_reason == KVM_EXIT_INTERNAL_ERROR && kvm_emulate_failed_insn(v) == 0)
+			continue; /* an instruction KVM could not emulate and we could */
 		if (rc == 0 || errno != EINTR)
 			break;
 		if (__atomic_exchange_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST))

@@ -25,18 +25,7 @@ isr_common:
 	add $4, %esp
 	popa
 	add $8, %esp
-	/* Return with popf; lret instead of iret (same privilege level, so
-	 * equivalent here): KVM's instruction emulator cannot run a
-	 * protected-mode iret, and paravirtual KVM (PVM) emulates it. The
-	 * frame [eip, cs, eflags] becomes [eflags, eip, cs]. */
-	push %eax
-	mov 4(%esp), %eax
-	xchg %eax, 8(%esp)
-	xchg %eax, 12(%esp)
-	mov %eax, 4(%esp)
-	pop %eax
-	popf
-	lret
+	iret
 
 	.section .rodata
 	.globl isr_table
