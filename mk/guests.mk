@@ -2,7 +2,7 @@
 # hypervisor from inside a VM, built freestanding for 32-bit x86 and
 # embedded into the kernels as C arrays (include/hv/guest_images.h) for the
 # hv_guest_* ktests.
-GUEST_PROGS := io mmio cpuid msr apic_timer irq
+GUEST_PROGS := io mmio cpuid msr apic_timer irq virtio_blk
 GUEST_DIR := $(BUILD)/guests
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
 GUEST_LIB_SRCS := tests/guests/lib/crt0.S tests/guests/lib/isr.S tests/guests/lib/lib.c
@@ -27,3 +27,10 @@ $(HOSTED_LIB): $(BUILD_HOSTED)/$(GUEST_IMAGES_C:.c=.o)
 
 .PHONY: guests
 guests: $(GUEST_ELFS)
+
+# The bare-metal kernel embeds them too (its link recipe expands BM_OBJS
+# when it runs, so appending here is enough).
+ifdef BM_BUILD
+BM_OBJS += $(BM_BUILD)/$(GUEST_IMAGES_C:.c=.o)
+$(BM_ELF): $(BM_BUILD)/$(GUEST_IMAGES_C:.c=.o)
+endif

@@ -8,6 +8,7 @@
 #include <hv/loader.h>
 #include <hv/mptable.h>
 #include <hv/vm.h>
+#include <kern/errno.h>
 #include <kern/ktest.h>
 #include <kern/mm.h>
 #include <kern/printf.h>
@@ -86,7 +87,15 @@ static const char *tail(const struct guest_run *g)
 	return g->len > 120 ? g->out + g->len - 120 : g->out;
 }
 
-static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass)
+/* A device a guest needs beyond the PC ones: `add` builds it into the VM,
+ * `check` looks at the host side after the guest powered off. */
+struct guest_extra {
+	int (*add)(struct hv_vm *vm, void *ctx);
+	void (*check)(struct ktest_ctx *kt, void *ctx);
+	void *ctx;
+};
+
+static void run_guest_with(struct ktest_ctx *kt, const char *name, unsigned want_pass, const struct guest_extra *x)
 {
 	const char *why = "no reason given";
 	const struct hv_backend *be = plat_virt_backend(&why);
@@ -126,6 +135,8 @@ static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass
 		rc = hv_vm_add_pc_devices(vm, &console);
 	if (!rc)
 		rc = hv_testdev_attach(td, hv_vm_pio_bus(vm), hv_vm_mmio_bus(vm));
+	if (!rc && x)
+		rc = x->add(vm, x->ctx);
 	if (!rc)
 		rc = hv_mptable_write(hv_vm_gmem(vm), HV_BOOT_MPTABLE_GPA, &mp);
 	if (rc) {
@@ -161,12 +172,19 @@ static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass
 		ktest_fail(kt, __FILE__, __LINE__, "guest %s: console output past %u bytes", name, CONSOLE_MAX);
 	else
 		check_console(kt, name, g, want_pass);
+	if (x && x->check && !kt->failed)
+		x->check(kt, x->ctx);
 out:
 	if (vm)
 		hv_vm_destroy(vm);
 	kfree(st);
 	kfree(td);
 	kfree(g);
+}
+
+static void run_guest(struct ktest_ctx *kt, const char *name, unsigned want_pass)
+{
+	run_guest_with(kt, name, want_pass, NULL);
 }
 
 KTEST_TIMEOUT(hv_guest_io, KTEST_GUEST_NS)
@@ -197,4 +215,71 @@ KTEST_TIMEOUT(hv_guest_apic_timer, KTEST_GUEST_NS)
 KTEST_TIMEOUT(hv_guest_irq, KTEST_GUEST_NS)
 {
 	run_guest(kt, "irq", 6);
+}
+
+/* --- virtio-blk: a 64 KiB disk in kernel memory ------------------------ */
+
+#define DISK_BYTES (64u << 10)
+
+static int ramdisk_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	if (off > DISK_BYTES || len > DISK_BYTES - off)
+		return -EIO;
+	memcpy(buf, (uint8_t *)ctx + off, len);
+	return 0;
+}
+
+static int ramdisk_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	if (off > DISK_BYTES || len > DISK_BYTES - off)
+		return -EIO;
+	memcpy((uint8_t *)ctx + off, buf, len);
+	return 0;
+}
+
+static int ramdisk_flush(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+struct blk_test {
+	uint8_t *disk;
+	struct hv_blk_backend be;
+};
+
+static int blk_add(struct hv_vm *vm, void *ctx)
+{
+	struct blk_test *b = ctx;
+
+	return hv_vm_add_virtio_blk(vm, &b->be);
+}
+
+/* The guest wrote sector 1 with byte i = i * 13 + 1. */
+static void blk_check(struct ktest_ctx *kt, void *ctx)
+{
+	struct blk_test *b = ctx;
+
+	for (unsigned i = 0; i < 512; i++)
+		KT_ASSERT_EQ(b->disk[512 + i], (uint8_t)(i * 13 + 1));
+	KT_ASSERT_EQ(b->disk[1024], 0); /* nothing past it */
+}
+
+KTEST_TIMEOUT(hv_guest_virtio_blk, KTEST_GUEST_NS)
+{
+	struct blk_test *b = kzalloc(sizeof(*b));
+	struct guest_extra x = {blk_add, blk_check, b};
+
+	KT_ASSERT(b != NULL);
+	b->disk = kzalloc(DISK_BYTES);
+	if (!b->disk) {
+		kfree(b);
+		ktest_fail(kt, __FILE__, __LINE__, "out of memory");
+		return;
+	}
+	memcpy(b->disk, "MACROHARD virtio-blk test disk", 30);
+	b->be = (struct hv_blk_backend){DISK_BYTES, false, ramdisk_read, ramdisk_write, ramdisk_flush, b->disk};
+	run_guest_with(kt, "virtio_blk", 12, &x);
+	kfree(b->disk);
+	kfree(b);
 }
