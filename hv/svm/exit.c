@@ -101,42 +101,41 @@ static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
 	return (s->cs.attrib & VMCB_ATTR_DB) ? X86_MODE_32 : X86_MODE_16;
 }
 
-/* The segment of an outs: ds unless a prefix overrides it (es, cs, ss and
- * ds overrides mean nothing in 64-bit mode). Only the prefixes matter, so
- * they are scanned here rather than by the MMIO decoder. */
-static unsigned outs_segment(struct svm_vcpu *v)
+/* The memory operand of an ins/outs from its prefixes: the segment (ds
+ * unless overridden, for outs; es/cs/ss/ds overrides mean nothing in 64-bit
+ * mode) and the address size (the mode's, flipped by 0x67). EXITINFO1 has
+ * address-size bits too, but emulators disagree on them (QEMU's TCG), and
+ * only the prefixes are needed, so they are scanned here rather than by
+ * the MMIO decoder. */
+static void string_operand(struct svm_vcpu *v, unsigned *seg, uint8_t *addr_size)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	enum x86_cpu_mode mode = cpu_mode(s);
 	uint64_t rip = mode == X86_MODE_64 ? s->rip : s->cs.base + (uint32_t)s->rip;
-	unsigned seg = X86_SEG_DS;
-	uint8_t b[X86_MAX_INSN_LEN];
+	bool addr_prefix = false;
+	uint8_t b;
 
+	*seg = X86_SEG_DS;
 	for (unsigned i = 0; i < X86_MAX_INSN_LEN; i++) {
-		if (svm_guest_linear(v, rip + i, &b[i], 1, false))
+		if (svm_guest_linear(v, rip + i, &b, 1, false))
 			break;
-		switch (b[i]) {
-		case 0x26:
-		case 0x2e:
-		case 0x36:
-		case 0x3e:
+		if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) {
 			if (mode != X86_MODE_64)
-				seg = (b[i] >> 3) & 3;
-			continue;
-		case 0x64: seg = X86_SEG_FS; continue;
-		case 0x65: seg = X86_SEG_GS; continue;
-		case 0x66:
-		case 0x67:
-		case 0xf0:
-		case 0xf2:
-		case 0xf3: continue;
-		default:
-			if (mode == X86_MODE_64 && (b[i] & 0xf0) == 0x40)
-				continue;
+				*seg = (b >> 3) & 3;
+		} else if (b == 0x64 || b == 0x65) {
+			*seg = b == 0x64 ? X86_SEG_FS : X86_SEG_GS;
+		} else if (b == 0x67) {
+			addr_prefix = true;
+		} else if (b != 0x66 && b != 0xf0 && b != 0xf2 && b != 0xf3 &&
+		           !(mode == X86_MODE_64 && (b & 0xf0) == 0x40)) {
+			break;
 		}
-		break;
 	}
-	return seg;
+	switch (mode) {
+	case X86_MODE_64: *addr_size = addr_prefix ? 4 : 8; break;
+	case X86_MODE_32: *addr_size = addr_prefix ? 2 : 4; break;
+	default: *addr_size = addr_prefix ? 4 : 2;
+	}
 }
 
 static const struct vmcb_seg *vmcb_segment(const struct vmcb_save *s, unsigned seg)
@@ -177,13 +176,14 @@ static int string_start(struct svm_vcpu *v, struct hv_exit *e, uint64_t info1)
 	int err;
 
 	st->rep = info1 & VMCB_IO_REP;
-	st->addr_size = info1 & VMCB_IO_A64 ? 8 : info1 & VMCB_IO_A32 ? 4 : 2;
+	string_operand(v, &seg, &st->addr_size);
 	mask = addr_mask(st->addr_size);
 	if (st->rep && (v->gprs.rcx & mask) == 0) {
 		s->rip = v->next_rip;
 		return 0;
 	}
-	seg = e->u.io.in ? X86_SEG_ES : outs_segment(v);
+	if (e->u.io.in)
+		seg = X86_SEG_ES; /* ins cannot override es */
 	reg = e->u.io.in ? X86_RDI : X86_RSI;
 	st->linear = (*gpr_ref(v, reg) & mask) + vmcb_segment(s, seg)->base;
 	if (!long_mode_64(s))
