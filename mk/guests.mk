@@ -5,7 +5,10 @@
 GUEST_PROGS := io mmio cpuid msr apic_timer irq virtio_blk
 GUEST_DIR := $(BUILD)/guests
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
-GUEST_LIB_SRCS := tests/guests/lib/crt0.S tests/guests/lib/isr.S tests/guests/lib/lib.c
+# linux64: a 64-bit guest in a bzImage, booted through the Linux boot protocol.
+GUEST_BZIMAGES := $(GUEST_DIR)/linux64.bzImage
+GUEST_IMAGES := $(GUEST_ELFS) $(GUEST_BZIMAGES)
+GUEST_LIB_SRCS := tests/guests/lib/crt0.S tests/guests/lib/isr.S tests/guests/lib/lib.c tests/guests/lib/idt.c
 GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -static -O2 \
 	-Wall -Wextra -Werror -Wno-unused-parameter -fno-stack-protector -mgeneral-regs-only -mno-red-zone \
 	-fno-asynchronous-unwind-tables -Itests/guests/lib -Wl,-T,tests/guests/guest.ld -Wl,--build-id=none \
@@ -17,16 +20,35 @@ $(GUEST_DIR)/%.elf: tests/guests/%.c $(GUEST_LIB_SRCS) tests/guests/lib/guest.h 
 	@echo "  GUEST   $@"
 	$(Q)$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIB_SRCS)
 
-$(GUEST_IMAGES_C): $(GUEST_ELFS) tools/bin2c.sh mk/guests.mk
+GUEST64_CFLAGS := -m64 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -static -O2 -mcmodel=small \
+	-Wall -Wextra -Werror -Wno-unused-parameter -fno-stack-protector -mgeneral-regs-only -mno-red-zone \
+	-fno-asynchronous-unwind-tables -Itests/guests/lib -Wl,--build-id=none -Wa,--noexecstack \
+	-Wl,--no-warn-rwx-segments
+LINUX64_SRCS := tests/guests/linux64/entry.S tests/guests/linux64/main.c tests/guests/lib/lib.c
+
+$(GUEST_DIR)/linux64.payload.elf: $(LINUX64_SRCS) tests/guests/lib/guest.h tests/guests/linux64/payload.ld mk/guests.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(CC) $(GUEST64_CFLAGS) -Wl,-T,tests/guests/linux64/payload.ld -o $@ $(LINUX64_SRCS)
+
+$(GUEST_DIR)/linux64.payload.bin: $(GUEST_DIR)/linux64.payload.elf
+	$(Q)objcopy -O binary $< $@
+
+$(GUEST_DIR)/linux64.bzImage: tests/guests/linux64/image.S $(GUEST_DIR)/linux64.payload.bin
+	@echo "  BZIMAGE $@"
+	$(Q)$(CC) -c -DPAYLOAD='"$(GUEST_DIR)/linux64.payload.bin"' -o $@.o $<
+	$(Q)objcopy -O binary -j .data $@.o $@
+
+$(GUEST_IMAGES_C): $(GUEST_IMAGES) tools/bin2c.sh mk/guests.mk
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
-	$(Q)tools/bin2c.sh $(foreach g,$(GUEST_ELFS),$(notdir $(basename $(g)))=$(g)) | \
+	$(Q)tools/bin2c.sh $(foreach g,$(GUEST_IMAGES),$(notdir $(basename $(g)))=$(g)) | \
 		sed -e 's|<kern/user_images.h>|<hv/guest_images.h>|' -e 's/user_image/guest_image/g' > $@.tmp && mv $@.tmp $@
 
 $(HOSTED_LIB): $(BUILD_HOSTED)/$(GUEST_IMAGES_C:.c=.o)
 
 .PHONY: guests
-guests: $(GUEST_ELFS)
+guests: $(GUEST_IMAGES)
 
 # The bare-metal kernel embeds them too (its link recipe expands BM_OBJS
 # when it runs, so appending here is enough).

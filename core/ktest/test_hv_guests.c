@@ -90,6 +90,7 @@ static const char *tail(const struct guest_run *g)
 /* A device a guest needs beyond the PC ones: `add` builds it into the VM,
  * `check` looks at the host side after the guest powered off. */
 struct guest_extra {
+	bool linux; /* a bzImage for the Linux boot protocol, not multiboot */
 	int (*add)(struct hv_vm *vm, void *ctx);
 	void (*check)(struct ktest_ctx *kt, void *ctx);
 	void *ctx;
@@ -123,6 +124,7 @@ static void run_guest_with(struct ktest_ctx *kt, const char *name, unsigned want
 	const struct hv_vm_config cfg = {name, 1, GUEST_RAM, be};
 	const struct hv_mptable_config mp = {1, 0xfec00000, 24, NULL, 0};
 	const struct hv_multiboot_params mb = {img->data, img->size, name, NULL, 0};
+	const struct hv_linux_params lp = {img->data, img->size, NULL, 0, "linux64 test"};
 
 	vm = hv_vm_create(&cfg, &rc);
 	if (!vm) {
@@ -135,7 +137,7 @@ static void run_guest_with(struct ktest_ctx *kt, const char *name, unsigned want
 		rc = hv_vm_add_pc_devices(vm, &console);
 	if (!rc)
 		rc = hv_testdev_attach(td, hv_vm_pio_bus(vm), hv_vm_mmio_bus(vm));
-	if (!rc && x)
+	if (!rc && x && x->add)
 		rc = x->add(vm, x->ctx);
 	if (!rc)
 		rc = hv_mptable_write(hv_vm_gmem(vm), HV_BOOT_MPTABLE_GPA, &mp);
@@ -143,7 +145,10 @@ static void run_guest_with(struct ktest_ctx *kt, const char *name, unsigned want
 		ktest_fail(kt, __FILE__, __LINE__, "building the VM: %d", rc);
 		goto out;
 	}
-	rc = hv_load_multiboot(hv_vm_gmem(vm), &mb, st, err);
+	if (x && x->linux)
+		rc = hv_load_linux(hv_vm_gmem(vm), &lp, st, err);
+	else
+		rc = hv_load_multiboot(hv_vm_gmem(vm), &mb, st, err);
 	if (rc) {
 		ktest_fail(kt, __FILE__, __LINE__, "loading %s: %s", name, err);
 		goto out;
@@ -217,6 +222,14 @@ KTEST_TIMEOUT(hv_guest_irq, KTEST_GUEST_NS)
 	run_guest(kt, "irq", 6);
 }
 
+/* A 64-bit guest booted through the Linux boot protocol (hv_load_linux). */
+KTEST_TIMEOUT(hv_guest_linux64, KTEST_GUEST_NS)
+{
+	static const struct guest_extra x = {true, NULL, NULL, NULL};
+
+	run_guest_with(kt, "linux64", 9, &x);
+}
+
 /* --- virtio-blk: a 64 KiB disk in kernel memory ------------------------ */
 
 #define DISK_BYTES (64u << 10)
@@ -268,7 +281,7 @@ static void blk_check(struct ktest_ctx *kt, void *ctx)
 KTEST_TIMEOUT(hv_guest_virtio_blk, KTEST_GUEST_NS)
 {
 	struct blk_test *b = kzalloc(sizeof(*b));
-	struct guest_extra x = {blk_add, blk_check, b};
+	struct guest_extra x = {false, blk_add, blk_check, b};
 
 	KT_ASSERT(b != NULL);
 	b->disk = kzalloc(DISK_BYTES);
