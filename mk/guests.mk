@@ -2,7 +2,7 @@
 # hypervisor from inside a VM, built freestanding for 32-bit x86 and
 # embedded into the kernels as C arrays (include/hv/guest_images.h) for the
 # hv_guest_* ktests.
-GUEST_PROGS := io mmio cpuid msr apic_timer irq virtio_blk
+GUEST_PROGS := io mmio cpuid msr apic_timer irq virtio_blk smp
 GUEST_DIR := $(BUILD)/guests
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
 # linux64: a 64-bit guest in a bzImage, booted through the Linux boot protocol.
@@ -15,10 +15,14 @@ GUEST_CFLAGS := -m32 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -stat
 	-Wa,--noexecstack -Wl,--no-warn-rwx-segments
 GUEST_IMAGES_C := $(BUILD)/gen/guest_images.c
 
-$(GUEST_DIR)/%.elf: tests/guests/%.c $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/guests/guest.ld mk/guests.mk
+# Guests with an assembly part of their own.
+GUEST_EXTRA_smp := tests/guests/smp_tramp.S
+
+.SECONDEXPANSION:
+$(GUEST_DIR)/%.elf: tests/guests/%.c $$(GUEST_EXTRA_$$*) $(GUEST_LIB_SRCS) tests/guests/lib/guest.h tests/guests/guest.ld mk/guests.mk
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
-	$(Q)$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_LIB_SRCS)
+	$(Q)$(CC) $(GUEST_CFLAGS) -o $@ $< $(GUEST_EXTRA_$*) $(GUEST_LIB_SRCS)
 
 GUEST64_CFLAGS := -m64 -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -static -O2 -mcmodel=small \
 	-Wall -Wextra -Werror -Wno-unused-parameter -fno-stack-protector -mgeneral-regs-only -mno-red-zone \

@@ -90,7 +90,8 @@ static const char *tail(const struct guest_run *g)
 /* A device a guest needs beyond the PC ones: `add` builds it into the VM,
  * `check` looks at the host side after the guest powered off. */
 struct guest_extra {
-	bool linux; /* a bzImage for the Linux boot protocol, not multiboot */
+	bool linux;     /* a bzImage for the Linux boot protocol, not multiboot */
+	unsigned ncpus; /* 0: one */
 	int (*add)(struct hv_vm *vm, void *ctx);
 	void (*check)(struct ktest_ctx *kt, void *ctx);
 	void *ctx;
@@ -121,8 +122,9 @@ static void run_guest_with(struct ktest_ctx *kt, const char *name, unsigned want
 		goto out;
 	}
 	const struct hv_chr_backend console = {guest_console_write, g};
-	const struct hv_vm_config cfg = {name, 1, GUEST_RAM, be};
-	const struct hv_mptable_config mp = {1, 0xfec00000, 24, NULL, 0};
+	unsigned ncpus = x && x->ncpus ? x->ncpus : 1;
+	const struct hv_vm_config cfg = {name, ncpus, GUEST_RAM, be};
+	const struct hv_mptable_config mp = {ncpus, 0xfec00000, 24, NULL, 0};
 	const struct hv_multiboot_params mb = {img->data, img->size, name, NULL, 0};
 	const struct hv_linux_params lp = {img->data, img->size, NULL, 0, "linux64 test"};
 
@@ -225,9 +227,17 @@ KTEST_TIMEOUT(hv_guest_irq, KTEST_GUEST_NS)
 /* A 64-bit guest booted through the Linux boot protocol (hv_load_linux). */
 KTEST_TIMEOUT(hv_guest_linux64, KTEST_GUEST_NS)
 {
-	static const struct guest_extra x = {true, NULL, NULL, NULL};
+	static const struct guest_extra x = {true, 1, NULL, NULL, NULL};
 
 	run_guest_with(kt, "linux64", 9, &x);
+}
+
+/* Three vCPUs: the guest finds them in the MP table and starts the APs. */
+KTEST_TIMEOUT(hv_guest_smp, KTEST_GUEST_NS)
+{
+	static const struct guest_extra x = {false, 3, NULL, NULL, NULL};
+
+	run_guest_with(kt, "smp", 8, &x);
 }
 
 /* --- virtio-blk: a 64 KiB disk in kernel memory ------------------------ */
@@ -281,7 +291,7 @@ static void blk_check(struct ktest_ctx *kt, void *ctx)
 KTEST_TIMEOUT(hv_guest_virtio_blk, KTEST_GUEST_NS)
 {
 	struct blk_test *b = kzalloc(sizeof(*b));
-	struct guest_extra x = {false, blk_add, blk_check, b};
+	struct guest_extra x = {false, 1, blk_add, blk_check, b};
 
 	KT_ASSERT(b != NULL);
 	b->disk = kzalloc(DISK_BYTES);

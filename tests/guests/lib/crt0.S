@@ -30,6 +30,7 @@ _start:
 
 	.data
 	.align 8
+	.globl gdt
 gdt:
 	.quad 0
 	.quad 0x00cf9b000000ffff /* 0x08: code, flat */
