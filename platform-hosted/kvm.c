@@ -172,7 +172,8 @@ static int kvm_map(void *vm_priv, uint64_t gpa, paddr_t hpa, uint64_t size, bool
 	for (unsigned i = 0; i < KVM_MAX_SLOTS; i++) {
 		if (vm->slot[i].used)
 			continue;
-		err = set_slot(vm, i, gpa, size, plat_phys_to_virt(hpa), writable ? 0 : KVM_MEM_READONLY);
+		err = set_slot(vm, i, gpa, size, plat_phys_to_virt(hpa),
+		               writable ? KVM_MEM_LOG_DIRTY_PAGES : KVM_MEM_READONLY);
 		if (!err)
 			vm->slot[i] = (struct kvm_slot){gpa, size, hpa, true};
 		break;
@@ -202,6 +203,46 @@ static int kvm_unmap(void *vm_priv, uint64_t gpa, uint64_t size)
 		err = set_slot(vm, i, s->gpa, 0, NULL, 0);
 		if (!err)
 			s->used = false;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return err;
+}
+
+/* KVM's dirty log, slot by slot (each call also clears it); every slot must
+ * lie wholly inside or outside [gpa, gpa+size). */
+static int kvm_dirty_log(void *vm_priv, uint64_t gpa, uint64_t size, uint64_t *bits)
+{
+	struct kvm_vm *vm = vm_priv;
+	uint64_t end = gpa + size, pages = size / 4096;
+	int err = 0;
+
+	if (!size || (gpa | size) & 4095 || end < gpa)
+		return -EINVAL;
+	memset(bits, 0, (pages + 63) / 64 * 8);
+	pthread_mutex_lock(&vm->lock);
+	for (unsigned i = 0; i < KVM_MAX_SLOTS && !err; i++) {
+		const struct kvm_slot *s = &vm->slot[i];
+		uint64_t n = s->size / 4096, first = (s->gpa - gpa) / 4096;
+		struct kvm_dirty_log log = {.slot = i};
+		uint64_t *slot_bits;
+		if (!s->used || s->gpa >= end || s->gpa + s->size <= gpa)
+			continue;
+		if (s->gpa < gpa || s->gpa + s->size > end) {
+			err = -EINVAL;
+			break;
+		}
+		slot_bits = calloc((n + 63) / 64, 8);
+		if (!slot_bits) {
+			err = -ENOMEM;
+			break;
+		}
+		log.dirty_bitmap = slot_bits;
+		if (ioctl(vm->fd, KVM_GET_DIRTY_LOG, &log) < 0)
+			err = -errno;
+		for (uint64_t p = 0; p < n && !err; p++)
+			if (slot_bits[p / 64] >> (p % 64) & 1)
+				bits[(first + p) / 64] |= 1ull << ((first + p) % 64);
+		free(slot_bits);
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return err;
@@ -624,7 +665,7 @@ const struct hv_backend hv_backend_kvm = {
     .vm_destroy = kvm_vm_destroy,
     .map = kvm_map,
     .unmap = kvm_unmap,
-    .dirty_log = NULL,
+    .dirty_log = kvm_dirty_log,
     .vcpu_create = kvm_vcpu_create,
     .vcpu_destroy = kvm_vcpu_destroy,
     .get_regs = kvm_get_regs,
