@@ -79,12 +79,14 @@ static inline unsigned obj_index(const struct slab *s, const struct size_class *
 	return (unsigned)(((const uint8_t *)p - ((const uint8_t *)s + HEADER_SIZE)) / c->size);
 }
 
-/* Zeroes fresh heap pages whole. Under an emulator that translates code
+/* Zeroes a fresh heap page whole. Under an emulator that translates code
  * (QEMU TCG), a page that held a user program's code keeps its translated
  * blocks after the program is gone; while any is left, every store to the
  * page takes the emulator's slow self-modifying-code path. A hot kernel
- * object there (a task's saved registers) made every syscall 100x slower;
- * writing the page once drops them all. */
+ * object in part of such a page (a task's saved registers) made every
+ * syscall 100x slower; writing the page once drops them all. Only single
+ * pages: multi-page blocks are buffers (64 KiB I/O bounce buffers per
+ * read/write) whose zeroing would cost more than it saves. */
 static void page_scrub(void *p, unsigned order)
 {
 	memset(p, 0, PAGE_SIZE << order);
@@ -201,7 +203,8 @@ static void *large_alloc(size_t size)
 	h = page_alloc_virt(order);
 	if (!h)
 		return NULL;
-	page_scrub(h, order);
+	if (order == 0)
+		page_scrub(h, 0); /* bigger blocks are buffers their users fill */
 	h->magic = LARGE_MAGIC;
 	h->order = order;
 	h->size = size;
