@@ -1,5 +1,7 @@
 /* The Intel MP table (MultiProcessor Specification 1.4, chapter 4). */
+#include <hv/dev/pci.h>
 #include <hv/mptable.h>
+#include <kern/abi/pci_ids.h>
 #include <kern/errno.h>
 #include <kern/string.h>
 
@@ -20,6 +22,21 @@ enum { ENT_CPU, ENT_BUS, ENT_IOAPIC, ENT_IOINT, ENT_LINT };
 enum { INT_INT = 0, INT_NMI = 1, INT_EXTINT = 3 };
 enum { BUS_PCI = 0, BUS_ISA = 1 };
 #define PCI_LEVEL_LOW 0x0f /* polarity active low (3), trigger level (3 << 2) */
+
+unsigned hv_mptable_pci_irqs(const struct hv_pci_host *h, struct hv_mptable_pci_irq *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned slot = 0; slot < HV_PCI_SLOTS && n < max; slot++) {
+		const struct hv_pci_dev *d = h->slot[slot];
+		uint8_t pin = d ? d->cfg[PCI_INTERRUPT_PIN] : PCI_INTERRUPT_PIN_NONE;
+		if (pin < PCI_INTERRUPT_PIN_INTA || pin > PCI_INTERRUPT_PIN_INTA + 3)
+			continue;
+		out[n++] = (struct hv_mptable_pci_irq){0, (uint8_t)slot, (uint8_t)(pin - PCI_INTERRUPT_PIN_INTA),
+		                                       (uint8_t)hv_pci_intx_gsi(slot, pin)};
+	}
+	return n;
+}
 
 static unsigned entry_count(const struct hv_mptable_config *c)
 {

@@ -24,6 +24,12 @@ struct hv_mptable_config {
 	unsigned npci;
 };
 
+struct hv_pci_host;
+/* The INTx routing of every device on `h`'s bus 0 that uses a pin (its
+ * interrupt pin register), as the host's swizzle wires it
+ * (hv_pci_intx_gsi). Returns the number of entries written (at most max). */
+unsigned hv_mptable_pci_irqs(const struct hv_pci_host *h, struct hv_mptable_pci_irq *out, unsigned max);
+
 /* Bytes the floating pointer plus the configuration table take. */
 size_t hv_mptable_size(const struct hv_mptable_config *c);
 /* Writes the floating pointer at `gpa` (16-byte aligned) and the table right

@@ -4,6 +4,7 @@
  * a.out kludge, modules, broken files) and the MP table. They run in a
  * booted hosted kernel: guest memory comes from its page allocator. */
 #include <dirent.h>
+#include <hv/dev/pci.h>
 #include <hv/loader.h>
 #include <hv/mptable.h>
 #include <kern/errno.h>
@@ -550,6 +551,24 @@ static int body_mptable(void)
 	return 0;
 }
 
+START_TEST(test_mptable_pci_irqs)
+{
+	static struct hv_pci_host h;
+	static struct hv_pci_dev a, b, c;
+	struct hv_mptable_pci_irq out[4];
+
+	a.cfg[0x3d] = 1; /* INTA# */
+	b.cfg[0x3d] = 3; /* INTC# */
+	c.cfg[0x3d] = 0; /* no INTx */
+	h.slot[1] = &a, h.slot[4] = &b, h.slot[6] = &c;
+	ck_assert_uint_eq(hv_mptable_pci_irqs(&h, out, 4), 2);
+	ck_assert(out[0].slot == 1 && out[0].pin == 0 && out[0].gsi == hv_pci_intx_gsi(1, 1));
+	ck_assert(out[1].slot == 4 && out[1].pin == 2 && out[1].gsi == hv_pci_intx_gsi(4, 3));
+	ck_assert_uint_ge(out[0].gsi, 16);
+	ck_assert_uint_eq(hv_mptable_pci_irqs(&h, out, 1), 1);
+}
+END_TEST
+
 START_TEST(test_mptable)
 {
 	boot_with_mem(body_mptable, "64M");
@@ -567,6 +586,7 @@ Suite *hv_loader_suite(void)
 	tcase_add_exit_test(tc, test_linux_host_kernel, 0);
 	tcase_add_exit_test(tc, test_multiboot, 0);
 	tcase_add_exit_test(tc, test_mptable, 0);
+	tcase_add_test(tc, test_mptable_pci_irqs);
 	suite_add_tcase(s, tc);
 	return s;
 }
