@@ -1,7 +1,8 @@
 /* Nested page faults: an access to an MMIO hole (or a write to ROM) is
  * emulated. The instruction is fetched through the guest's page tables,
- * decoded and executed by hv/x86 against guest RAM and the MMIO bus; any
- * other NPF is a guest touching nothing, which stops the VM. */
+ * decoded and executed by hv/x86 against guest RAM and the MMIO bus, and so
+ * is a data access to an address nothing backs; an instruction fetch from
+ * there stops the VM. */
 #include <hv/x86/emulate.h>
 #include <hv/x86/walk.h>
 #include <kern/errno.h>
@@ -81,18 +82,20 @@ static int access_gpa(struct emu_ctx *c, uint64_t gpa, unsigned size, bool write
 	const struct gmem_region *r = gmem_find(&vm->gmem, gpa);
 
 	if (r && r->kind != GMEM_MMIO) {
+		int err;
+
 		if (!write) {
 			*value = 0;
-			return gmem_read(&vm->gmem, gpa, value, size) ? ERR_NOT_MEM : 0;
+			err = gmem_read(&vm->gmem, gpa, value, size);
+		} else {
+			err = r->kind == GMEM_ROM ? 0 : gmem_write(&vm->gmem, gpa, value, size);
 		}
-		if (r->kind == GMEM_ROM)
-			return 0;
-		return gmem_write(&vm->gmem, gpa, value, size) ? ERR_NOT_MEM : 0;
+		if (err)
+			c->bad_gpa = gpa;
+		return err ? ERR_NOT_MEM : 0;
 	}
-	if (!r && !hv_bus_find(&vm->mmio, gpa)) {
-		c->bad_gpa = gpa;
-		return ERR_NOT_MEM;
-	}
+	/* Neither RAM nor a device: the bus answers as a PC's does (reads all
+	 * ones, writes vanish), like KVM's unmapped MMIO. */
 	if (write)
 		hv_bus_write(&vm->mmio, c->v->id, gpa, size, *value);
 	else
@@ -171,8 +174,8 @@ static bool emulated_hole(struct hv_vm *vm, const struct hv_exit *e)
 {
 	const struct gmem_region *r = gmem_find(&vm->gmem, e->u.npf.gpa);
 
-	if (!r)
-		return hv_bus_find(&vm->mmio, e->u.npf.gpa) != NULL;
+	if (!r) /* data accesses reach the bus; nothing there can be fetched */
+		return !e->u.npf.exec;
 	return r->kind == GMEM_MMIO || (r->kind == GMEM_ROM && e->u.npf.write);
 }
 

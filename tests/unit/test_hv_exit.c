@@ -190,7 +190,9 @@ static void mmio_steps(unsigned step, unsigned vcpu, struct hv_regs *r, struct h
 		npf(run, MMIO_GPA + 16, true); /* mov qword [rbx+16], 0x7f (imm32) */
 		break;
 	case 3:
-		npf(run, 0x40000000, false); /* not memory, not a hole */
+		/* Fetching from where nothing is: no instruction to emulate. */
+		npf(run, 0x40000000, false);
+		run->exit.u.npf.exec = true;
 		break;
 	}
 }
