@@ -2,6 +2,7 @@
  * utimensat. */
 #include <kern/errno.h>
 #include <kern/string.h>
+#include <plat/mem.h>
 
 #include "fs_internal.h"
 
@@ -122,14 +123,17 @@ int vfs_fstatat(const struct vfs_ctx *ctx, struct inode *dir, const char *path, 
 }
 
 /* A file without an inode (pipe, tty) looks like an anonymous FIFO unless
- * its ops say more; the inode number is unique while the file is open. */
+ * its ops say more; the inode number is unique while the file is open. It
+ * comes from the file's physical address, not its virtual one: no kernel
+ * pointer reaches user space, and a hosted run (RAM at a random host
+ * address) stays reproducible. */
 static void anon_stat(struct file *f, struct kstat *st)
 {
 	int64_t now = vfs_now_ns();
 
 	memset(st, 0, sizeof(*st));
 	st->dev = ANON_FILE_DEV;
-	st->ino = (uint64_t)(uintptr_t)f >> 4;
+	st->ino = (uint64_t)plat_virt_to_phys(f) >> 4;
 	st->mode = S_IFIFO | 0600;
 	st->nlink = 1;
 	st->blksize = 4096;
