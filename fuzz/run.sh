@@ -15,13 +15,17 @@ if [ $regress = 1 ] && [ -d "fuzz/regressions/$name" ] && [ -n "$(ls "fuzz/regre
 fi
 dict=""
 [ -f "fuzz/$name/$name.dict" ] && dict="-dict=fuzz/$name/$name.dict"
+# Per-harness libFuzzer options, OSS-Fuzz style: [libfuzzer] key = value lines.
+opts=""
+[ -f "fuzz/$name/$name.options" ] &&
+	opts=$(sed -n 's/^ *\([a-z_]*\) *= *\([^ ]*\) *$/-\1=\2/p' "fuzz/$name/$name.options" | tr '\n' ' ')
 seeds=""
 [ -d "fuzz/corpus/$name" ] && seeds="fuzz/corpus/$name"
 # CPU time too (if /usr/bin/time is there): on a loaded machine exec/s per
 # CPU-second is what one core would do.
 timer=""
 [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $work/$name.cpu"
-$timer "$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict $FUZZ_FLAGS \
+$timer "$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict $opts $FUZZ_FLAGS \
 	-artifact_prefix="$work/$name-" "$work/$name-corpus" $seeds > "$work/$name.log" 2>&1 ||
 	{ tail -n 60 "$work/$name.log"; echo "FAIL $name: crash (input saved under $work/$name-*)"; exit 1; }
 execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log")

@@ -84,6 +84,19 @@ static const char *const paths[] = {
     "/tmp/a/b/c/d",
 };
 
+/* Flag bits of the Linux ABI that FLAGS arguments are built from (open,
+ * *at, mmap/mprotect, clone, signals, wait, eventfd/timerfd/epoll, sockets,
+ * memfd, renameat2, ...): the decoder draws one, or ORs two, so flag
+ * combinations need no luck with raw bytes. Raw values remain possible. */
+static const uint32_t flag_bits[] = {
+    0x1,       0x2,       0x3,       0x4,        0x8,        0x10,       0x20,       0x40,     0x80,
+    0x100,     0x200,     0x400,     0x800,      0x1000,     0x2000,     0x4000,     0x8000,   0x10000,
+    0x20000,   0x40000,   0x80000,   0x100000,   0x200000,   0x400000,   0x410000,   0x800000, 0x1000000,
+    0x2000000, 0x4000000, 0x8000000, 0x10000000, 0x20000000, 0x40000000, 0x80000000, 0x1ff,    0x1b6,
+    0x1ed,     0x124,     0xfff,     0x7fffffff, 0xffffffff,
+};
+#define NFLAG_BITS (sizeof(flag_bits) / sizeof(flag_bits[0]))
+
 struct ctx {
 	struct reader r;
 	struct kfuzz_proc *fp;
@@ -155,7 +168,23 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 		if (ch % 4 == 3)
 			return (long)(KFUZZ_UBUF + (rdn(&c->r, 2) % KFUZZ_UBUF_SIZE));
 		/* fall through */
-	default: /* INT UINT HEX FLAGS MODE */
+	case SARG_FLAGS:
+		switch (ch % 8) {
+		case 0: return ch >> 3;
+		/* Raw values are whole 8-byte words: the value compared in the
+		 * kernel then appears as such in the input, and libFuzzer's
+		 * compare tracing (TORC) can replace it with the other operand. */
+		case 1:
+		case 2: return (long)rdn(&c->r, 8);
+		case 3: return 1L << ((ch >> 3) % 32);
+		case 4:
+		case 5: return flag_bits[rd8(&c->r) % NFLAG_BITS];
+		default: {
+			long v = flag_bits[rd8(&c->r) % NFLAG_BITS];
+			return v | (ch % 8 == 6 ? flag_bits[rd8(&c->r) % NFLAG_BITS] : (long)rdn(&c->r, 2));
+		}
+		}
+	default: /* INT UINT HEX MODE */
 		switch (ch % 4) {
 		case 0: return ch >> 2;
 		case 1: return (long)rdn(&c->r, 4);
