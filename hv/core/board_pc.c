@@ -315,6 +315,11 @@ static struct hv_pci_host *board_pci(struct hv_vm *vm)
 	return b ? &b->pci : NULL;
 }
 
+struct hv_pci_host *hv_vm_pci_host(struct hv_vm *vm)
+{
+	return board_pci(vm);
+}
+
 static void blk_destroy(void *d)
 {
 	virtio_blk_destroy(d);

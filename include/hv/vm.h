@@ -72,6 +72,10 @@ void hv_vm_console_input(struct hv_vm *vm, const void *buf, size_t len);
 int hv_vm_add_virtio_blk(struct hv_vm *vm, const struct hv_blk_backend *be);
 int hv_vm_add_virtio_net(struct hv_vm *vm, const struct hv_frame_backend *be);
 int hv_vm_add_virtio_console(struct hv_vm *vm, const struct hv_chr_backend *be);
+/* The PC board's PCI host (for the MP table's interrupt routing); NULL
+ * before hv_vm_add_pc_devices. */
+struct hv_pci_host;
+struct hv_pci_host *hv_vm_pci_host(struct hv_vm *vm);
 
 /* Lifecycle. start: CREATED -> RUNNING; pause: RUNNING -> PAUSED; resume:
  * PAUSED -> RUNNING; stop: RUNNING|PAUSED -> STOPPED (STOPPED: no-op).
