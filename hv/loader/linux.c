@@ -4,6 +4,7 @@
  * and the vCPU starts in long mode at the kernel's start + 0x200 with the
  * first 4 GiB identity mapped and rsi pointing at the zero page. */
 #include <kern/errno.h>
+#include <kern/mm.h>
 #include <kern/string.h>
 
 #include "loader_internal.h"
@@ -50,6 +51,8 @@
 #define PTE_W        0x2ull
 #define PTE_PS       0x80ull
 #define IDENTITY_GIB 4
+#define COPY_PIECE   0x10000ull
+#define SCRATCH      4096 /* a zero page or a page table, built in a kernel buffer */
 
 int hv_linux_parse(const void *image, size_t size, struct hv_linux_header *h, char *err)
 {
@@ -138,37 +141,35 @@ static int place_initrd(const struct gmem *m, const struct hv_linux_header *h, u
 	                   size, (unsigned long long)kernel_end, h->initrd_addr_max);
 }
 
-static int build_page_tables(struct gmem *m)
+static int build_page_tables(struct gmem *m, uint8_t *table)
 {
-	static uint8_t table[4096];
 	uint64_t pdpt = HV_BOOT_PML4_GPA + 0x1000, pd = pdpt + 0x1000;
 
-	memset(table, 0, sizeof(table));
+	memset(table, 0, SCRATCH);
 	put64(table, pdpt | PTE_P | PTE_W);
-	if (gmem_write(m, HV_BOOT_PML4_GPA, table, sizeof(table)))
+	if (gmem_write(m, HV_BOOT_PML4_GPA, table, SCRATCH))
 		return -EFAULT;
-	memset(table, 0, sizeof(table));
+	memset(table, 0, SCRATCH);
 	for (unsigned g = 0; g < IDENTITY_GIB; g++)
 		put64(table + 8 * g, (pd + 0x1000ull * g) | PTE_P | PTE_W);
-	if (gmem_write(m, pdpt, table, sizeof(table)))
+	if (gmem_write(m, pdpt, table, SCRATCH))
 		return -EFAULT;
 	for (unsigned g = 0; g < IDENTITY_GIB; g++) {
 		for (unsigned i = 0; i < 512; i++)
 			put64(table + 8 * i, ((uint64_t)g << 30 | (uint64_t)i << 21) | PTE_P | PTE_W | PTE_PS);
-		if (gmem_write(m, pd + 0x1000ull * g, table, sizeof(table)))
+		if (gmem_write(m, pd + 0x1000ull * g, table, SCRATCH))
 			return -EFAULT;
 	}
 	return 0;
 }
 
-static int write_zero_page(struct gmem *m, const uint8_t *image, const struct hv_linux_header *h, uint64_t load,
-                           uint64_t initrd, size_t initrd_size)
+static int write_zero_page(struct gmem *m, uint8_t *zp, const uint8_t *image, const struct hv_linux_header *h,
+                           uint64_t load, uint64_t initrd, size_t initrd_size)
 {
-	static uint8_t zp[4096];
 	struct hv_e820_entry e820[ZP_E820_MAX];
 	unsigned n = hv_loader_e820(m, e820, ZP_E820_MAX);
 
-	memset(zp, 0, sizeof(zp));
+	memset(zp, 0, SCRATCH);
 	memcpy(zp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, h->header_end - HDR_SETUP_SECTS);
 	zp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
 	zp[HDR_LOADFLAGS] = (uint8_t)(h->loadflags | LOADED_HIGH | CAN_USE_HEAP);
@@ -187,7 +188,7 @@ static int write_zero_page(struct gmem *m, const uint8_t *image, const struct hv
 		put64(e + 8, e820[i].size);
 		put32(e + 16, e820[i].type);
 	}
-	return gmem_write(m, HV_BOOT_ZERO_PAGE, zp, sizeof(zp));
+	return gmem_write(m, HV_BOOT_ZERO_PAGE, zp, SCRATCH);
 }
 
 static void long_mode_state(struct hv_boot_state *out, uint64_t entry)
@@ -216,15 +217,59 @@ static void long_mode_state(struct hv_boot_state *out, uint64_t entry)
 	s->efer = 0x500; /* LME, LMA */
 }
 
+/* Copies [off, off+len) of an image, in memory or behind a reader, to guest
+ * RAM at gpa (checked to be RAM by the caller). A reader fills guest memory
+ * directly, in pieces that never cross a 64 KiB boundary and so never a
+ * gmem chunk. */
+static int copy_image(struct gmem *m, uint64_t gpa, const void *data, const struct hv_loader_reader *r, uint64_t off,
+                      uint64_t len)
+{
+	if (!r)
+		return gmem_write(m, gpa, (const uint8_t *)data + off, len);
+	while (len) {
+		uint64_t n = COPY_PIECE - (gpa & (COPY_PIECE - 1));
+		void *dst;
+		int rc;
+		if (n > len)
+			n = len;
+		dst = gmem_map_range(m, gpa, n, true);
+		if (!dst)
+			return -EFAULT;
+		rc = r->read(r->ctx, off, dst, (size_t)n);
+		if (rc)
+			return rc;
+		gpa += n, off += n, len -= n;
+	}
+	return 0;
+}
+
 int hv_load_linux(struct gmem *m, const struct hv_linux_params *p, struct hv_boot_state *out, char *err)
 {
+	return hv_load_linux_read(m, p, NULL, NULL, out, err);
+}
+
+int hv_load_linux_read(struct gmem *m, const struct hv_linux_params *p, const struct hv_loader_reader *kr,
+                       const struct hv_loader_reader *ir, struct hv_boot_state *out, char *err)
+{
 	struct hv_linux_header h;
+	uint8_t head[HDR_END_MAX]; /* the part of the image the header checks read */
+	const uint8_t *image = p ? p->kernel : NULL;
+	bool has_initrd;
+	uint8_t *scratch;
 	uint64_t load, need, ram_end, initrd = 0;
 	int rc;
 
 	if (!m || !p || !out)
 		return loader_fail(err, -EINVAL, "missing arguments");
-	rc = hv_linux_parse(p->kernel, p->kernel_size, &h, err);
+	if (kr) {
+		size_t n = p->kernel_size < sizeof(head) ? p->kernel_size : sizeof(head);
+		memset(head, 0, sizeof(head));
+		rc = n ? kr->read(kr->ctx, 0, head, n) : 0;
+		if (rc)
+			return loader_fail(err, rc, "reading the kernel's setup header failed (%d)", rc);
+		image = head;
+	}
+	rc = hv_linux_parse(image, p->kernel_size, &h, err);
 	if (rc)
 		return rc;
 	if (!loader_ram_range(m, 0, HV_BOOT_MPTABLE_GPA))
@@ -237,7 +282,8 @@ int hv_load_linux(struct gmem *m, const struct hv_linux_params *p, struct hv_boo
 		return loader_fail(
 		    err, -E2BIG, "the kernel needs [%#llx, %#llx) (init_size) but RAM there ends at %#llx",
 		    (unsigned long long)load, (unsigned long long)(load + need), (unsigned long long)ram_end);
-	if (p->initrd) {
+	has_initrd = ir ? p->initrd_size != 0 : p->initrd != NULL;
+	if (has_initrd) {
 		rc = place_initrd(m, &h, load + need, p->initrd_size, &initrd, err);
 		if (rc)
 			return rc;
@@ -245,10 +291,21 @@ int hv_load_linux(struct gmem *m, const struct hv_linux_params *p, struct hv_boo
 	rc = loader_write_cmdline(m, p->cmdline, (uint64_t)h.cmdline_size + 1, err);
 	if (rc)
 		return rc;
-	if (gmem_write(m, load, (const uint8_t *)p->kernel + h.setup_bytes, h.kernel_bytes) ||
-	    (p->initrd && gmem_write(m, initrd, p->initrd, p->initrd_size)) ||
-	    write_zero_page(m, p->kernel, &h, load, initrd, p->initrd ? p->initrd_size : 0) || build_page_tables(m) ||
-	    loader_write_gdt(m, true))
+	rc = copy_image(m, load, p->kernel, kr, h.setup_bytes, h.kernel_bytes);
+	if (rc && rc != -EFAULT)
+		return loader_fail(err, rc, "reading the kernel failed (%d)", rc);
+	if (!rc && has_initrd)
+		rc = copy_image(m, initrd, p->initrd, ir, 0, p->initrd_size);
+	if (rc && rc != -EFAULT)
+		return loader_fail(err, rc, "reading the initrd failed (%d)", rc);
+	scratch = rc ? NULL : kmalloc(SCRATCH);
+	if (!rc && !scratch)
+		return loader_fail(err, -ENOMEM, "out of memory");
+	if (!rc)
+		rc = write_zero_page(m, scratch, image, &h, load, initrd, has_initrd ? p->initrd_size : 0) ||
+		     build_page_tables(m, scratch) || loader_write_gdt(m, true);
+	kfree(scratch);
+	if (rc)
 		return loader_fail(err, -EFAULT, "writing guest memory failed");
 	long_mode_state(out, load + 0x200);
 	return 0;

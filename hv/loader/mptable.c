@@ -3,6 +3,7 @@
 #include <hv/mptable.h>
 #include <kern/abi/pci_ids.h>
 #include <kern/errno.h>
+#include <kern/mm.h>
 #include <kern/string.h>
 
 #include "loader_internal.h"
@@ -67,8 +68,9 @@ static uint8_t *io_int(uint8_t *e, uint8_t type, uint16_t flags, uint8_t bus, ui
 
 int hv_mptable_write(struct gmem *m, uint64_t gpa, const struct hv_mptable_config *c)
 {
-	static uint8_t buf[FLOAT_SIZE + HEADER_SIZE + 8 * CPU_SIZE + (ISA_IRQS + 8 + HV_MPTABLE_MAX_PCI) * ENTRY_SIZE];
+	uint8_t *buf; /* a kernel buffer: two VMs may build their tables at once */
 	size_t size;
+	int rc;
 	uint8_t *t, *e, ioapic_id;
 	uint32_t table = (uint32_t)gpa + FLOAT_SIZE;
 
@@ -80,7 +82,9 @@ int hv_mptable_write(struct gmem *m, uint64_t gpa, const struct hv_mptable_confi
 		if (c->pci[i].pin > 3 || c->pci[i].slot > 31 || c->pci[i].gsi >= c->ioapic_pins)
 			return -EINVAL;
 	size = hv_mptable_size(c);
-	memset(buf, 0, size);
+	buf = kzalloc(size);
+	if (!buf)
+		return -ENOMEM;
 	ioapic_id = (uint8_t)c->ncpus; /* the first id after the CPUs' */
 
 	/* The floating pointer. */
@@ -126,7 +130,7 @@ int hv_mptable_write(struct gmem *m, uint64_t gpa, const struct hv_mptable_confi
 	e[0] = ENT_LINT, e[1] = INT_EXTINT, e[6] = 0xff, e[7] = 0, e += ENTRY_SIZE;
 	e[0] = ENT_LINT, e[1] = INT_NMI, e[6] = 0xff, e[7] = 1, e += ENTRY_SIZE;
 	t[7] = checksum(t, size - FLOAT_SIZE);
-	if (!loader_ram_range(m, gpa, size) || gmem_write(m, gpa, buf, size))
-		return -EFAULT;
-	return 0;
+	rc = !loader_ram_range(m, gpa, size) || gmem_write(m, gpa, buf, size) ? -EFAULT : 0;
+	kfree(buf);
+	return rc;
 }

@@ -60,6 +60,14 @@ struct hv_linux_header {
  * setup_sects and syssize inside the file. */
 int hv_linux_parse(const void *image, size_t size, struct hv_linux_header *h, char *err);
 
+/* An image the loader reads piece by piece instead of from memory (a file
+ * too big for one kernel buffer): read exactly len bytes at off, 0 or
+ * -errno. */
+struct hv_loader_reader {
+	int (*read)(void *ctx, uint64_t off, void *buf, size_t len);
+	void *ctx;
+};
+
 struct hv_linux_params {
 	const void *kernel;
 	size_t kernel_size;
@@ -73,6 +81,11 @@ struct hv_linux_params {
  * gmem map) and builds the 64-bit entry state: identity-mapped page
  * tables for the first 4 GiB, a flat GDT, rsi = zero page. */
 int hv_load_linux(struct gmem *m, const struct hv_linux_params *p, struct hv_boot_state *out, char *err);
+/* The same with the kernel (p->kernel_size bytes) and, if `initrd` is not
+ * NULL, the initrd (p->initrd_size bytes; 0: none) read through readers
+ * instead of p->kernel and p->initrd. */
+int hv_load_linux_read(struct gmem *m, const struct hv_linux_params *p, const struct hv_loader_reader *kernel,
+                       const struct hv_loader_reader *initrd, struct hv_boot_state *out, char *err);
 
 /* --- multiboot v1 ------------------------------------------------------ */
 

@@ -235,6 +235,92 @@ START_TEST(test_linux_load)
 }
 END_TEST
 
+/* Images behind readers (files too big for one kernel buffer) load exactly
+ * as from memory; a reader's error comes back. */
+struct mem_reader {
+	const uint8_t *data;
+	size_t size;
+	unsigned calls;
+	uint64_t fail_at; /* a read touching this offset fails; ~0: never */
+};
+
+static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct mem_reader *r = ctx;
+
+	r->calls++;
+	ck_assert_uint_le(off + len, r->size);
+	ck_assert_uint_le(len, 0x10000);
+	if (r->fail_at >= off && r->fail_at < off + len)
+		return -EIO;
+	memcpy(buf, r->data + off, len);
+	return 0;
+}
+
+static int body_linux_load_reader(void)
+{
+	static struct gmem a, b;
+	static uint8_t pa[0x10000], pb[0x10000];
+	size_t size, initrd_size = 200 * 1024 + 7; /* pieces cross 64 KiB boundaries */
+	uint8_t *img = make_bzimage(&size), *initrd = malloc(initrd_size);
+	struct mem_reader kr = {img, size, 0, ~0ull}, ir = {initrd, initrd_size, 0, ~0ull};
+	const struct hv_loader_reader kread = {mem_read, &kr}, iread = {mem_read, &ir};
+	struct hv_linux_params p = {img, size, initrd, initrd_size, "console=ttyS0"};
+	struct hv_linux_params q = {NULL, size, NULL, initrd_size, "console=ttyS0"};
+	struct hv_boot_state sa, sb;
+	char err[HV_LOADER_ERR_MAX] = "";
+
+	for (size_t i = 0; i < initrd_size; i++)
+		initrd[i] = (uint8_t)(i * 13 + 1);
+	gmem_init(&a, 0);
+	gmem_init(&b, 0);
+	ck_assert_int_eq(gmem_add(&a, 0, 32 * MiB, GMEM_RAM, "ram"), 0);
+	ck_assert_int_eq(gmem_add(&b, 0, 32 * MiB, GMEM_RAM, "ram"), 0);
+	ck_assert_msg(hv_load_linux(&a, &p, &sa, err) == 0, "%s", err);
+	ck_assert_msg(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err) == 0, "%s", err);
+	ck_assert_uint_ge(kr.calls, 2); /* the header, then the kernel */
+	ck_assert_uint_ge(ir.calls, 4);
+	for (uint64_t gpa = 0; gpa < 32 * MiB; gpa += sizeof(pa)) {
+		ck_assert_int_eq(gmem_read(&a, gpa, pa, sizeof(pa)), 0);
+		ck_assert_int_eq(gmem_read(&b, gpa, pb, sizeof(pb)), 0);
+		ck_assert_msg(memcmp(pa, pb, sizeof(pa)) == 0, "guest memory differs at %#llx",
+		              (unsigned long long)gpa);
+	}
+	ck_assert_mem_eq(&sa.regs, &sb.regs, sizeof(sa.regs));
+	ck_assert_mem_eq(&sa.sregs, &sb.sregs, sizeof(sa.sregs));
+	/* No initrd: initrd_size 0 with a reader. */
+	q.initrd_size = 0;
+	ck_assert_msg(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err) == 0, "%s", err);
+	ck_assert_uint_eq(r32(&b, 0x7000 + 0x21c), 0);
+	q.initrd_size = initrd_size;
+	/* Failing reads: the header, the kernel, the initrd. */
+	kr.fail_at = 0x1f1;
+	ck_assert_int_eq(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err), -EIO);
+	ck_assert_msg(strstr(err, "setup header"), "%s", err);
+	kr.fail_at = size - 1;
+	ck_assert_int_eq(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err), -EIO);
+	ck_assert_msg(strstr(err, "reading the kernel"), "%s", err);
+	kr.fail_at = ~0ull;
+	ir.fail_at = 0x10000;
+	ck_assert_int_eq(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err), -EIO);
+	ck_assert_msg(strstr(err, "reading the initrd"), "%s", err);
+	/* A short image behind a reader is refused like one in memory. */
+	q.kernel_size = 0x200;
+	kr.fail_at = ~0ull;
+	ck_assert_int_eq(hv_load_linux_read(&b, &q, &kread, &iread, &sb, err), -ENOEXEC);
+	gmem_destroy(&a);
+	gmem_destroy(&b);
+	free(initrd);
+	free(img);
+	return 0;
+}
+
+START_TEST(test_linux_load_reader)
+{
+	boot_with_mem(body_linux_load_reader, "256M");
+}
+END_TEST
+
 /* --- the host's Debian kernel ---------------------------------------- */
 
 static uint8_t *host_kernel;
@@ -583,6 +669,7 @@ Suite *hv_loader_suite(void)
 
 	tcase_add_test(tc, test_linux_rejects_malformed);
 	tcase_add_exit_test(tc, test_linux_load, 0);
+	tcase_add_exit_test(tc, test_linux_load_reader, 0);
 	tcase_add_exit_test(tc, test_linux_host_kernel, 0);
 	tcase_add_exit_test(tc, test_multiboot, 0);
 	tcase_add_exit_test(tc, test_mptable, 0);
