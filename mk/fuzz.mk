@@ -29,8 +29,10 @@ FORCE:
 ifeq ($(FUZZ_SUBMAKE),)
 # (The hypervisor's test guests embedded in it are built first by this make's
 # own compiler: they are 32-bit freestanding code, not fuzzed.)
+# So is the user-mode stub it embeds (no engine runtime in a -nostdlib binary).
 $(FUZZ_KLIB): FORCE
 	$(if $(wildcard mk/guests.mk),$(Q)$(MAKE) --no-print-directory guests)
+	$(Q)$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC=clang BUILD_HOSTED=$(FUZZ_OUT)/kernel $(FUZZ_OUT)/kernel/macrohard-stub
 	$(Q)$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC="$(FUZZ_CC)" BUILD_HOSTED=$(FUZZ_OUT)/kernel HOSTED_OPT= \
 		SANFLAGS="$(FUZZ_CFLAGS) $(FUZZ_COV_CFLAGS) $(FUZZ_EXTRA_CFLAGS)" $@
 endif
@@ -71,6 +73,25 @@ fuzz-afl:
 	$(Q)$(MAKE) --no-print-directory FUZZ_CC=afl-clang-fast FUZZ_OUT=$(BUILD)/fuzz-afl \
 		FUZZ_CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all" \
 		FUZZ_ENGINE="-fsanitize=fuzzer,address,undefined" fuzz-build
+
+# Each harness of the AFL++ build under afl-fuzz for AFL_TIME seconds, one
+# after the other (one core); prints AFL++'s executions and paths.
+AFL_TIME ?= 30
+AFL_ENV := AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
+	ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0
+.PHONY: fuzz-afl-run
+fuzz-afl-run: fuzz-afl
+	$(Q)for h in $(FUZZ_HARNESSES); do \
+		w=$(BUILD)/fuzz-afl/work/$$h; rm -rf $$w; mkdir -p $$w; \
+		dict=; [ -f fuzz/$$h/$$h.dict ] && dict="-x fuzz/$$h/$$h.dict"; \
+		start=$$(date +%s); \
+		$(AFL_ENV) afl-fuzz -V $(AFL_TIME) -m none -i fuzz/corpus/$$h -o $$w $$dict -- $(BUILD)/fuzz-afl/$$h \
+			> $$w.log 2>&1 || { tail -n 30 $$w.log; echo "FAIL $$h: afl-fuzz"; exit 1; }; \
+		st=$$w/default/fuzzer_stats; \
+		echo "ok   $$h (AFL++): $$(( $$(date +%s) - start )) s, $$(sed -n 's/^execs_done *: //p' $$st) execs," \
+			"$$(sed -n 's/^execs_per_sec *: //p' $$st) exec/s, $$(sed -n 's/^corpus_count *: //p' $$st) paths," \
+			"$$(sed -n 's/^saved_crashes *: //p' $$st) crashes"; \
+	done
 
 # A bug planted in sys_pipe2 (-DFUZZ_PLANTED_BUG, test builds only): the
 # syscall harness must find it within FUZZ_TIME seconds.
