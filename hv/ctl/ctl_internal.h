@@ -2,6 +2,7 @@
  * and the files the VM borrowed from the caller. */
 #ifndef HV_CTL_INTERNAL_H
 #define HV_CTL_INTERNAL_H
+#include <hv/dev/testdev.h>
 #include <hv/vm.h>
 #include <kern/abi/hv.h>
 #include <kern/sched.h>
@@ -11,6 +12,8 @@
 #include "file_io.h"
 
 #define HV_CTL_MAX_DISKS 8
+/* A multiboot kernel or module is read into one kernel buffer. */
+#define HV_CTL_MULTIBOOT_MAX (4u << 20)
 
 struct hv_ctl {
 	struct mutex lock;   /* ioctls: one configuration or transition at a time */
@@ -23,6 +26,10 @@ struct hv_ctl {
 	volatile bool stopped;  /* the watcher saw the VM stop */
 	volatile bool closing;
 	bool loaded; /* a kernel was loaded (one per VM) */
+	unsigned ncpus;
+	/* The test guests' device (tests/guests/), in every VM like the debug
+	 * exit port: ports 0xe0-0xef and one MMIO page no PC device uses. */
+	struct hv_testdev testdev;
 	unsigned ndisks;
 	struct hv_file_disk *disks[HV_CTL_MAX_DISKS];
 };

@@ -1,6 +1,8 @@
 /* The /dev/hv ioctls (include/kern/abi/hv.h; docs/hypervisor.md, "Control
  * interface"). Every argument is copied in once, checked, and only then
  * acted on; errors are Linux errnos. */
+#include <hv/loader.h>
+#include <hv/mptable.h>
 #include <kern/errno.h>
 #include <kern/mm.h>
 #include <kern/proc.h>
@@ -99,11 +101,15 @@ static long do_create(struct hv_ctl *c, uintptr_t arg)
 	err = add_pc_ram(vm, a.mem_size);
 	if (!err)
 		err = hv_vm_add_pc_devices(vm, &c->console_be);
+	hv_testdev_init(&c->testdev);
+	if (!err)
+		err = hv_testdev_attach(&c->testdev, hv_vm_pio_bus(vm), hv_vm_mmio_bus(vm));
 	if (err) {
 		hv_vm_destroy(vm);
 		return err;
 	}
 	c->vm = vm;
+	c->ncpus = a.ncpus;
 	c->backend = cfg.backend->name;
 	return 0;
 }
@@ -211,13 +217,34 @@ static long do_load(struct hv_ctl *c, enum hv_ctl_load_kind kind, uintptr_t arg)
 	return err;
 }
 
+/* The MP table is how a guest without ACPI finds its CPUs, the IOAPIC and
+ * the PCI interrupt routing; written at start, when every disk is on the
+ * bus. Only for a loaded kernel: the loaders keep its place free. */
+static int write_mptable(struct hv_ctl *c)
+{
+	struct hv_mptable_pci_irq *irqs = kzalloc(HV_MPTABLE_MAX_PCI * sizeof(*irqs));
+	struct hv_pci_host *pci = hv_vm_pci_host(c->vm);
+	struct hv_mptable_config mp = {c->ncpus, 0xfec00000, 24, irqs, 0};
+	int err;
+
+	if (!irqs)
+		return -ENOMEM;
+	if (pci)
+		mp.npci = hv_mptable_pci_irqs(pci, irqs, HV_MPTABLE_MAX_PCI);
+	err = hv_mptable_write(hv_vm_gmem(c->vm), HV_BOOT_MPTABLE_GPA, &mp);
+	kfree(irqs);
+	return err;
+}
+
 static long do_start(struct hv_ctl *c)
 {
 	int err;
 
 	if (hv_vm_state(c->vm) != HV_VM_CREATED)
 		return -EINVAL;
-	err = hv_vm_start(c->vm);
+	err = c->loaded ? write_mptable(c) : 0;
+	if (!err)
+		err = hv_vm_start(c->vm);
 	if (!err)
 		err = hv_ctl_watch(c);
 	return err;
