@@ -81,7 +81,9 @@ RUN_QEMU_ARGS ?=
 run-qemu: image
 	$(Q)BUILD=$(BUILD) tools/run-qemu.sh $(RUN_QEMU_ARGS)
 
-test-baremetal: image
+test-baremetal: image $(INITRAMFS)
 	$(Q)BUILD=$(BUILD) tests/scripts/baremetal-ktest.sh
+	@echo "== test guests run by vmctl from the shell (QEMU -cpu max: SVM)"
+	$(Q)tests/scripts/vmctl-guests.sh qemu $(BM_ELF) $(BUILD)
 
 -include $(shell find $(BM_BUILD) -name '*.d' 2>/dev/null)

@@ -60,3 +60,12 @@ ifdef BM_BUILD
 BM_OBJS += $(BM_BUILD)/$(GUEST_IMAGES_C:.c=.o)
 $(BM_ELF): $(BM_BUILD)/$(GUEST_IMAGES_C:.c=.o)
 endif
+
+# The images also go into the initramfs (/usr/lib/macrohard/guests/), so
+# `vmctl run --multiboot --kernel /usr/lib/macrohard/guests/io.elf` works
+# from the shell.
+INITRAMFS_GUESTS := $(patsubst $(GUEST_DIR)/%,$(USERLAND_ROOT)/usr/lib/macrohard/guests/%,$(GUEST_IMAGES))
+$(USERLAND_ROOT)/usr/lib/macrohard/guests/%: $(GUEST_DIR)/%
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(INITRAMFS): $(INITRAMFS_GUESTS)

@@ -23,9 +23,11 @@ test-unit: $(UNIT_BIN)
 	@echo "== Check unit tests (allocators, scheduler, locks)"
 	$(Q)CK_DEFAULT_TIMEOUT=120 $(UNIT_BIN)
 
-test-hosted: $(HOSTED_BIN)
+test-hosted: $(HOSTED_BIN) $(INITRAMFS)
 	@echo "== hosted kernel ktests"
 	$(Q)tests/scripts/hosted-ktest.sh $(HOSTED_BIN)
+	@echo "== test guests run by vmctl from the shell (KVM backend)"
+	$(Q)tests/scripts/vmctl-guests.sh hosted $(HOSTED_BIN) $(BUILD)
 
 test-determinism: $(HOSTED_BIN)
 	@echo "== virtual-time determinism"
