@@ -3,8 +3,9 @@
  * keeps the host state it switches) and a page for VMSAVE of the host's
  * FS/GS/TR/LDTR and syscall MSRs; EFER.SVME is set on a CPU right before its
  * first VMRUN, so CPUs that never run a guest are left alone. The kernel
- * uses no x87/SSE itself (user state is saved at every trap), so the guest's
- * FXSAVE image is simply loaded before VMRUN and saved after. */
+ * uses no x87/SSE itself, but the CPU may still hold a user thread's FPU
+ * registers (lazy switching, user.c): they go back to that thread first,
+ * then the guest's FXSAVE image is loaded before VMRUN and saved after. */
 #include <hv/svm/svm.h>
 #include <kern/errno.h>
 #include <plat/cpu.h>
@@ -12,6 +13,8 @@
 #include <plat/virt.h>
 
 #include "cpu_ops.h"
+#include "percpu.h"
+#include "user_cpu.h"
 
 #define MSR_EFER        0xc0000080u
 #define MSR_VM_CR       0xc0010114u
@@ -51,6 +54,9 @@ void plat_svm_vmrun(paddr_t vmcb_pa, struct hv_svm_gprs *gprs, void *fpu)
 		wrmsr(MSR_VM_HSAVE_PA, plat_virt_to_phys(svm_pages[cpu].hsave));
 		cpu_on[cpu] = true;
 	}
+	irqflags_t f = plat_irq_save();
+	user_fpu_evict(this_cpu());
+	plat_irq_restore(f);
 	__asm__ volatile("fxrstor64 %0" ::"m"(*(const uint8_t(*)[512])fpu));
 	svm_vmrun_asm(vmcb_pa, gprs, plat_virt_to_phys(svm_pages[cpu].host));
 	__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fpu));
