@@ -36,6 +36,7 @@ if ! vmctl info | grep -q '^hardware backend: [a-z]'; then
 	echo "=== VMCTL SKIP $(vmctl info | grep '^hardware backend')"
 	exit 0
 fi
+echo "=== BACKEND $(vmctl info | grep '^hardware backend')"
 dd if=/dev/zero of=/tmp/disk.img bs=1024 count=64 2>/dev/null
 printf 'MACROHARD virtio-blk test disk' | dd of=/tmp/disk.img conv=notrunc 2>/dev/null
 while read -r name opts want; do
