@@ -69,9 +69,12 @@ $(BM_ELF): $(BM_OBJS) $(BM_LDSCRIPT)
 	$(Q)$(CC) $(BM_LDFLAGS) -o $@ $(BM_OBJS)
 endif
 
-$(BM_ISO): $(BM_ELF) tools/mkiso.sh $(INITRAMFS)
+# With the Debian cloud kernel installed, the initramfs also carries the
+# Linux guest (mk/user.mk).
+BM_INITRAMFS := $(if $(LINUX_GUEST_KERNEL),$(INITRAMFS_LINUX),$(INITRAMFS))
+$(BM_ISO): $(BM_ELF) tools/mkiso.sh $(BM_INITRAMFS)
 	@echo "  ISO     $@"
-	$(Q)tools/mkiso.sh $(BM_ELF) $@ "$(BM_CMDLINE)" $(INITRAMFS)
+	$(Q)tools/mkiso.sh $(BM_ELF) $@ "$(BM_CMDLINE)" $(BM_INITRAMFS)
 
 $(BM_TEST_ISO): $(BM_ELF) tools/mkiso.sh
 	@echo "  ISO     $@"
@@ -85,5 +88,12 @@ test-baremetal: image $(INITRAMFS)
 	$(Q)BUILD=$(BUILD) tests/scripts/baremetal-ktest.sh
 	@echo "== test guests run by vmctl from the shell (QEMU -cpu max: SVM)"
 	$(Q)tests/scripts/vmctl-guests.sh qemu $(BM_ELF) $(BUILD)
+	@echo "== the Debian cloud kernel booted by vmctl (QEMU -cpu max: SVM)"
+	$(Q)tests/scripts/linux-guest.sh qemu $(BM_ELF) $(BUILD)
+
+# Only the Linux guest (SKIP without linux-image-cloud-amd64).
+.PHONY: test-linux-guest
+test-linux-guest: $(BM_ELF) $(INITRAMFS)
+	$(Q)tests/scripts/linux-guest.sh qemu $(BM_ELF) $(BUILD)
 
 -include $(shell find $(BM_BUILD) -name '*.d' 2>/dev/null)

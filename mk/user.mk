@@ -45,6 +45,21 @@ $(INITRAMFS): tools/mkinitramfs.sh userland/init userland/motd $(USERLAND_ROOT)/
 	@echo "  CPIO    $@"
 	$(Q)tools/mkinitramfs.sh $@ $(USERLAND_ROOT)
 
+# The Linux guest (tools/mk-linux-guest.sh): the Debian cloud kernel, a
+# busybox initramfs and a disk under /boot, for `vmctl run --kernel
+# /boot/vmlinuz ...` on bare metal. Only when linux-image-cloud-amd64 is
+# installed (tools/deps.sh --bench); the ISO's initramfs then carries them.
+LINUX_GUEST_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*-cloud-amd64)))
+LINUX_GUEST_FILES := $(BUILD)/linux-guest-files
+INITRAMFS_LINUX := $(BUILD)/initramfs-linux.cpio
+$(LINUX_GUEST_FILES)/root/boot/vmlinuz: tools/mk-linux-guest.sh tools/linux-guest/init \
+		tools/linux-guest/hv-poweroff.c $(LINUX_GUEST_KERNEL)
+	@echo "  GUEST   $(LINUX_GUEST_FILES)"
+	$(Q)tools/mk-linux-guest.sh $(LINUX_GUEST_FILES)
+$(INITRAMFS_LINUX): $(INITRAMFS) $(LINUX_GUEST_FILES)/root/boot/vmlinuz
+	@echo "  CPIO    $@"
+	$(Q)tools/mkinitramfs.sh $@ $(USERLAND_ROOT) $(LINUX_GUEST_FILES)/root
+
 # Benchmark programs (make bench).
 BENCH_PROGS := nullsys forkexec pipebw
 BENCH_BINS := $(patsubst %,$(BUILD)/bench-bin/%,$(BENCH_PROGS))
