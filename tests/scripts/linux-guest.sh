@@ -26,7 +26,7 @@ case $? in
 3) echo "SKIP linux guest ($mode): the Debian cloud kernel is not installed (tools/deps.sh --bench)"; exit 0 ;;
 *) exit 1 ;;
 esac
-guest_args="console=ttyS0 loglevel=5 tsc=reliable no_timer_check ${LINUX_GUEST_ARGS:-}"
+guest_args="console=ttyS0 loglevel=6 tsc=reliable no_timer_check ${LINUX_GUEST_ARGS:-}"
 cat > "$out/extra/testinit" <<EOF
 #!/bin/sh
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/
