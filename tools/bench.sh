@@ -4,13 +4,13 @@
 # Debian's Linux kernel in the same QEMU; prints a table of results and
 # ratios and writes it to docs/bench.md.
 #   bench.sh BUILD_DIR HOSTED_BIN BAREMETAL_ELF
-# Environment: BENCH_ONLY="native hosted qemu-mh qemu-linux" (a subset to
+# Environment: BENCH_ONLY="native hosted qemu-mh qemu-linux qemu-svm" (a subset to
 # run; the others show n/a), BENCH_PROGS="nullsys forkexec pipebw" (which
 # programs), BENCH_REPEAT=3 (runs of each; the table keeps the best: the
 # machine is shared, so the best run is the least disturbed one).
 set -u
 build=$1 hosted=$2 elf=$3
-only=${BENCH_ONLY:-native hosted qemu-mh qemu-linux}
+only=${BENCH_ONLY:-native hosted qemu-mh qemu-linux qemu-svm}
 progs=${BENCH_PROGS:-nullsys forkexec pipebw}
 repeat=${BENCH_REPEAT:-3}
 want() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -80,3 +80,13 @@ ratio() { awk -v a="$1" -v b="$2" -v inv="$3" 'BEGIN { if (a == "" || b == "" ||
 } > "$out/table.md"
 cat "$out/table.md"
 echo "(ratios: how many times slower than the reference; for throughput, reference/measured)"
+if want qemu-svm; then
+	echo "bench: the hypervisor in QEMU (TCG -cpu max: SVM)"
+	{
+		echo
+		echo "| hypervisor metric | MACROHARD/SVM in QEMU | QEMU direct | MACROHARD/direct |"
+		echo "| --- | --- | --- | --- |"
+		"$top/tools/bench-linux-guest.sh" "$build" "$elf"
+	} > "$out/hv-table.md"
+	cat "$out/hv-table.md"
+fi
