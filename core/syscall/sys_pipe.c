@@ -47,8 +47,9 @@ long sys_pipe(long ufds, long a1, long a2, long a3, long a4, long a5)
 long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
 {
 #ifdef FUZZ_PLANTED_BUG
-	/* Test-only (make fuzz-planted): a crash the syscall fuzzer must find. */
-	if (flags == 0x4d48)
+	/* Test-only (make fuzz-planted): a crash the syscall fuzzer must find.
+	 * pipe2's flags are an int in the ABI, so is the comparison. */
+	if ((int)flags == 0x4d48)
 		*(volatile int *)(uintptr_t)(flags >> 16) = 1;
 #endif
 	return do_pipe2(ufds, flags);
