@@ -25,10 +25,10 @@ KTEST(hv_ctl_console_ring)
 	KT_ASSERT_EQ(console_ring_dropped(&r), 0);
 	/* Overflow keeps the newest bytes. */
 	console_ring_put(&r, in, 1000);
-	console_ring_put(&r, in + 1000, CONSOLE_RING_SIZE);
+	console_ring_put(&r, in + 100, CONSOLE_RING_SIZE);
 	KT_ASSERT_EQ(console_ring_dropped(&r), 1000);
 	KT_ASSERT_EQ(console_ring_get(&r, out, sizeof(out)), CONSOLE_RING_SIZE);
-	KT_ASSERT(memcmp(in + 1000, out, CONSOLE_RING_SIZE) == 0);
+	KT_ASSERT(memcmp(in + 100, out, CONSOLE_RING_SIZE) == 0);
 	/* One write larger than the ring. */
 	console_ring_put(&r, in, sizeof(in));
 	KT_ASSERT_EQ(console_ring_dropped(&r), 1100);
