@@ -33,10 +33,11 @@ bool irqchip_route(struct irqchip *c, unsigned line, unsigned cpu, bool enable)
 
 void irqchip_set_line(struct irqchip *c, unsigned line, bool level)
 {
-	uint32_t bit = 1u << line, old;
+	uint32_t bit, old;
 
 	if (line >= IRQCHIP_LINES)
 		return;
+	bit = 1u << line;
 	if (level)
 		old = atomic_fetch_or(&c->asserted, bit);
 	else
@@ -48,10 +49,11 @@ void irqchip_set_line(struct irqchip *c, unsigned line, bool level)
 
 void irqchip_eoi(struct irqchip *c, unsigned line)
 {
-	uint32_t bit = 1u << line;
+	uint32_t bit;
 
 	if (line >= IRQCHIP_LINES)
 		return;
+	bit = 1u << line;
 	if ((atomic_load_acquire(&c->asserted) & bit) && (atomic_load_acquire(&c->enabled) & bit))
 		raise(c, c->route[line], IRQCHIP_BIT_LINE(line));
 }
