@@ -5,7 +5,7 @@
 #   tools/deps.sh [--quiet] [--check] [--bench]
 #     --quiet  print nothing when all is present
 #     --check  only report; exit 1 if something is missing
-#     --bench  also what `make bench` needs (a Debian cloud kernel for the Linux guest)
+#     --bench  also what `make bench` needs (nothing beyond the rest today)
 set -eu
 
 PACKAGES="
@@ -32,12 +32,14 @@ busybox-static
 musl-tools
 tmux
 afl++
-"
-
-# Only `make bench` needs these: a Linux guest kernel to compare against.
-BENCH_PACKAGES="
 linux-image-cloud-amd64
 "
+# linux-image-cloud-amd64: the Linux guest that test-baremetal boots under
+# SVM (tests/scripts/linux-guest.sh) and `make bench` times; only its files
+# are used, the host does not boot it.
+
+# Only `make bench` needs these.
+BENCH_PACKAGES=""
 
 quiet=0
 check_only=0
