@@ -131,7 +131,8 @@ KTEST_TIMEOUT(hv_backend_vm_guest, 120000000000ull)
 	/* Hosted, KVM here is often PVM, whose emulator gives up on this
 	 * guest's 32-bit iret (entry fails with an emulation error); the
 	 * hv_guest_* ktests cover KVM. */
-	KT_SKIP_UNLESS(strcmp(be->name, "svm") == 0, "written for the SVM backend (KVM: hv_guest_*)");
+	KT_SKIP_UNLESS(strcmp(be->name, "svm") == 0 || strcmp(be->name, "vmx") == 0,
+	               "written for the SVM and VMX backends (KVM: hv_guest_*)");
 	con = kzalloc(sizeof(*con));
 	tm = kzalloc(sizeof(*tm));
 	if (!con || !tm) {
