@@ -172,6 +172,8 @@ void plat_vmx_vmxoff(void)
 {
 	unsigned cpu = plat_cpu_id();
 
+	if (cpu_on[cpu])
+		__atomic_fetch_add(&stats.vmxoffs, 1, __ATOMIC_SEQ_CST);
 	cpu_on[cpu] = false;
 	current[cpu] = NULL;
 }

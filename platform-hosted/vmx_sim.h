@@ -28,7 +28,7 @@ void hosted_vmx_sim_set_field(uint32_t field, uint64_t value);
 uint64_t hosted_vmx_sim_peek(paddr_t vmcs, uint32_t field);
 
 struct hosted_vmx_sim_stats {
-	unsigned long vmxons, vmclears, vmptrlds, launches, resumes;
+	unsigned long vmxons, vmxoffs, vmclears, vmptrlds, launches, resumes;
 	unsigned long vmfails;          /* VMfailValid/Invalid of any instruction */
 	unsigned long last_error;       /* the last VM-instruction error */
 	unsigned long entry_failures;   /* invalid guest state */

@@ -46,6 +46,7 @@ static int vmx_vm_create(void **vm_priv)
 		kfree(vm);
 		return err;
 	}
+	vmx_vms_get();
 	*vm_priv = vm;
 	return 0;
 }
@@ -57,6 +58,7 @@ static void vmx_vm_destroy(void *vm_priv)
 	vmx_maps_destroy(vm);
 	vmx_ept_destroy(vm);
 	kfree(vm);
+	vmx_vms_put();
 }
 
 static int vmx_map(void *vm_priv, uint64_t gpa, paddr_t hpa, uint64_t size, bool writable)
@@ -211,6 +213,8 @@ static int load(struct vmx_vcpu *v, uint64_t *hw)
 	if (v->dirty)
 		vmx_guest_write(v);
 	vmx_write(VMCS_PROC_CTLS, v->vm->ctls.proc | (v->window ? PROC_INTR_WINDOW : 0));
+	if (v->vm->ctls.pin & PIN_PREEMPT_TIMER)
+		vmx_write(VMCS_GUEST_PREEMPT_TIMER, VMX_PREEMPT_TSC >> v->vm->caps.preempt_rate);
 	vmx_write(VMCS_ENTRY_INTR_INFO, v->entry_info);
 	vmx_write(VMCS_ENTRY_EXCEPTION_ERROR, v->entry_error);
 	vmx_write(VMCS_ENTRY_INSN_LEN, v->entry_len);

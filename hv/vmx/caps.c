@@ -22,6 +22,7 @@ void hv_vmx_parse_caps(bool cpuid_vmx, const struct hv_vmx_msrs *m, struct hv_vm
 		return;
 	c->revision = VMX_BASIC_REVISION(m->basic);
 	c->inout_info = m->basic & VMX_BASIC_INOUT;
+	c->preempt_rate = VMX_MISC_PREEMPT_RATE(m->misc);
 	c->pin = true_ctls ? m->true_pin : m->pin;
 	c->proc = true_ctls ? m->true_proc : m->proc;
 	c->exit = true_ctls ? m->true_exit : m->exit;
@@ -115,16 +116,18 @@ int hv_vmx_compute_ctls(const struct hv_vmx_caps *c, struct hv_vmx_ctls *o, cons
 	const char *no = NULL;
 
 	memset(o, 0, sizeof(*o));
-	/* Host interrupts and NMIs end the guest; every port and MSR is
-	 * checked against the bitmaps; CR8 goes to hv/ (no TPR shadow: a
-	 * guest must not write the host's TPR). MWAIT and MONITOR exit to get
-	 * #UD (CPUID hides them). */
-	if (hv_vmx_ctl(c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING, 0, &o->pin))
+	/* Host interrupts and NMIs end the guest, and the preemption timer
+	 * bounds a stay in the guest where the CPU has it; every port and MSR
+	 * is checked against the bitmaps; CR8 goes to hv/ (no TPR shadow: a
+	 * guest must not write the host's TPR); RDTSC exits to read hv/'s TSC
+	 * (a 1 GHz clock, as RDMSR and the TSC-deadline timer see it); MWAIT
+	 * and MONITOR exit to get #UD (CPUID hides them). */
+	if (hv_vmx_ctl(c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPT_TIMER, &o->pin))
 		no = "external-interrupt or NMI exiting";
 	else if (hv_vmx_ctl(c->proc,
 	                    PROC_HLT | PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY | PROC_CR8_LOAD |
 	                        PROC_CR8_STORE,
-	                    PROC_MWAIT | PROC_MONITOR, &o->proc))
+	                    PROC_MWAIT | PROC_MONITOR | PROC_RDTSC, &o->proc))
 		no = "HLT exiting, I/O or MSR bitmaps, CR8 exiting or secondary controls";
 	else if (!((c->proc >> 32) & PROC_INTR_WINDOW))
 		no = "interrupt-window exiting";

@@ -1,11 +1,12 @@
 /* VMX operation per CPU and the VMCS each CPU has current. A CPU enters
- * VMX operation the first time a guest runs on it and stays there (as
- * EFER.SVME stays set for SVM). A VMCS is active on at most one CPU: it
+ * VMX operation the first time a guest runs on it and leaves it when the
+ * last VM is destroyed (its VMXON region goes back then). A VMCS is active on at most one CPU: it
  * is loaded (VMPTRLD) on the CPU the vCPU thread runs on and cleared
  * (VMCLEAR, on that CPU) before the thread runs it anywhere else. */
 #include <kern/errno.h>
 #include <kern/mm.h>
 #include <kern/sched.h>
+#include <kern/spinlock.h>
 #include <kern/string.h>
 #include <plat/cpu.h>
 #include <plat/mem.h>
@@ -16,6 +17,62 @@
 static paddr_t vmxon_region[PLAT_MAX_CPUS];
 static bool cpu_on[PLAT_MAX_CPUS];
 static paddr_t current_vmcs[PLAT_MAX_CPUS];
+static spinlock_t vms_lock = SPINLOCK_INIT("vmx-vms");
+static unsigned nvms;
+static bool releasing;
+
+void vmx_vms_get(void)
+{
+	for (;;) {
+		spin_lock(&vms_lock);
+		if (!releasing) {
+			nvms++;
+			spin_unlock(&vms_lock);
+			return;
+		}
+		spin_unlock(&vms_lock);
+		thread_yield();
+	}
+}
+
+/* VMXOFF on every CPU in VMX operation, from that CPU. */
+static void release_cpus(void)
+{
+	struct thread *t = thread_current();
+	int affinity = t->affinity;
+
+	for (unsigned cpu = 0; cpu < PLAT_MAX_CPUS; cpu++) {
+		irqflags_t flags;
+
+		if (!cpu_on[cpu])
+			continue;
+		thread_set_affinity((int)cpu);
+		flags = plat_irq_save();
+		plat_vmx_vmxoff();
+		cpu_on[cpu] = false;
+		current_vmcs[cpu] = 0;
+		plat_irq_restore(flags);
+		page_free(vmxon_region[cpu], 0);
+		vmxon_region[cpu] = 0;
+	}
+	thread_set_affinity(affinity);
+}
+
+void vmx_vms_put(void)
+{
+	bool last;
+
+	spin_lock(&vms_lock);
+	last = --nvms == 0;
+	releasing = last;
+	spin_unlock(&vms_lock);
+	if (!last)
+		return;
+	release_cpus();
+	spin_lock(&vms_lock);
+	releasing = false;
+	spin_unlock(&vms_lock);
+}
 
 int vmx_cpu_on(const struct hv_vmx_caps *c)
 {
@@ -26,7 +83,7 @@ int vmx_cpu_on(const struct hv_vmx_caps *c)
 		return 0;
 	if (!vmxon_region[cpu]) {
 		/* Called with interrupts off: the page allocator only takes a
-		 * spinlock. Never freed: the CPU stays in VMX operation. */
+		 * spinlock. */
 		paddr_t pa = page_alloc(0);
 
 		if (!pa)

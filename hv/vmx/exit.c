@@ -11,17 +11,18 @@
 
 #include "vmx_internal.h"
 
-#define RFLAGS_DF (1ull << 10)
-#define CR0_PE    (1ull << 0)
-#define CR0_ET    (1ull << 4)
-#define CR0_TS    (1ull << 3)
-#define CR0_PG    (1ull << 31)
-#define CR4_PAE   (1ull << 5)
-#define CR4_VMXE  (1ull << 13)
-#define EFER_LME  (1ull << 8)
-#define EFER_LMA  (1ull << 10)
-#define X86_UD    6
-#define X86_GP    13
+#define RFLAGS_DF    (1ull << 10)
+#define CR0_PE       (1ull << 0)
+#define CR0_ET       (1ull << 4)
+#define CR0_TS       (1ull << 3)
+#define CR0_PG       (1ull << 31)
+#define CR4_PAE      (1ull << 5)
+#define CR4_VMXE     (1ull << 13)
+#define EFER_LME     (1ull << 8)
+#define EFER_LMA     (1ull << 10)
+#define X86_UD       6
+#define X86_GP       13
+#define MSR_IA32_TSC 0x10
 
 void vmx_inject_exception(struct vmx_vcpu *v, unsigned vector, bool has_error, uint32_t error)
 {
@@ -331,6 +332,11 @@ enum vmx_exit_action vmx_decode_exit(struct vmx_vcpu *v, struct hv_exit *e)
 		if (e->reason == HV_EXIT_MSR_WRITE)
 			e->u.msr.value = (uint32_t)v->gprs.gpr[X86_RAX] | (v->gprs.gpr[X86_RDX] << 32);
 		break;
+	case VMX_EXIT_RDTSC:
+		/* RDTSC reads IA32_TSC: hv/'s clock, as RDMSR does. */
+		e->reason = HV_EXIT_MSR_READ;
+		e->u.msr.index = MSR_IA32_TSC;
+		break;
 	case VMX_EXIT_HLT: e->reason = HV_EXIT_HLT; break;
 	case VMX_EXIT_VMCALL: e->reason = HV_EXIT_HYPERCALL; break;
 	case VMX_EXIT_EPT_VIOLATION:
@@ -365,6 +371,11 @@ enum vmx_exit_action vmx_decode_exit(struct vmx_vcpu *v, struct hv_exit *e)
 		else
 			vmx_inject_exception(v, X86_GP, true, 0);
 		v->internal_exits++;
+		return VMX_EXIT_REENTER;
+	case VMX_EXIT_PREEMPT_TIMER:
+		/* Back in the host for a moment: pending host interrupts are
+		 * taken before the next entry (and a kick ends the run). */
+		v->preempt_exits++;
 		return VMX_EXIT_REENTER;
 	case VMX_EXIT_INVD:
 	case VMX_EXIT_WBINVD:

@@ -13,6 +13,10 @@
 #define VMX_LARGE     (2ull << 20)
 #define VMX_GPA_LIMIT (1ull << 48) /* four-level EPT */
 #define VMX_NMSRS     5            /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
+/* The longest stay in the guest, in TSC cycles (about 1 ms at 2 GHz):
+ * the VMX-preemption timer ends it even when a host interrupt did not
+ * (emulators that hold interrupts while the guest has IF clear: Bochs). */
+#define VMX_PREEMPT_TSC (1u << 21)
 /* hw_code of an entry the CPU refused with VMfail (the VM-instruction
  * error in the low bits) rather than with an entry-failure exit. */
 #define VMX_HW_VMFAIL (1ull << 32)
@@ -83,10 +87,14 @@ struct vmx_vcpu {
 		uint64_t qual, gpa;
 	} xi;
 	uint64_t internal_exits;
+	uint64_t preempt_exits;
 };
 
 /* cpu.c: VMX operation and the current VMCS of each CPU (interrupts off). */
 int vmx_cpu_on(const struct hv_vmx_caps *c);
+/* Counts VMs; the last one going takes every CPU out of VMX operation. */
+void vmx_vms_get(void);
+void vmx_vms_put(void);
 int vmx_cpu_load(struct vmx_vcpu *v);    /* vmptrld here unless current */
 void vmx_vcpu_evict(struct vmx_vcpu *v); /* vmclear where it is active */
 

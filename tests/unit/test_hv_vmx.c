@@ -159,6 +159,8 @@ static void sim_run(void *ctx, struct hv_vmx_gprs *g)
 				exit_with(b[1] == 0x30 ? VMX_EXIT_WRMSR : VMX_EXIT_RDMSR, 0, 2);
 			else if (b[1] == 0x08)
 				exit_with(VMX_EXIT_INVD, 0, 2);
+			else if (b[1] == 0x31)
+				exit_with(VMX_EXIT_RDTSC, 0, 2);
 			else if (b[1] == 0x01 && b[2] == 0xc1)
 				exit_with(VMX_EXIT_VMCALL, 0, 3);
 			else if (b[1] == 0x01 && b[2] == 0xc2)
@@ -272,6 +274,9 @@ static void teardown_vcpu(void)
 	ck_assert_uint_eq(st.active_elsewhere, 0);
 	hv_backend_vmx.vcpu_destroy(vcpu_priv);
 	hv_backend_vmx.vm_destroy(vm_priv);
+	/* The last VM gone: every CPU left VMX operation. */
+	hosted_vmx_sim_stats(&st);
+	ck_assert_uint_eq(st.vmxoffs, st.vmxons);
 	page_free(ram_pa, RAM_ORDER);
 	hosted_vmx_sim_set(NULL);
 }
@@ -312,9 +317,10 @@ static int body_caps(void)
 	ck_assert_uint_eq(c.revision, 4);
 	ck_assert_uint_eq(c.proc, skylake.true_proc); /* TRUE controls used */
 	ck_assert_int_eq(hv_vmx_compute_ctls(&c, &k, &why), 0);
-	ck_assert_uint_eq(k.pin, 0x1f);        /* default-1 0x16 + ext-int + NMI exiting */
-	ck_assert_uint_eq(k.proc, 0xb61865f2); /* TRUE default-1 without CR3 exiting */
-	ck_assert(!(k.proc & (PROC_CR3_LOAD | PROC_CR3_STORE | PROC_INTR_WINDOW | PROC_RDTSC | PROC_UNCOND_IO)));
+	ck_assert_uint_eq(k.pin, 0x5f);        /* default-1 0x16 + ext-int, NMI exiting, preemption timer */
+	ck_assert_uint_eq(k.proc, 0xb61875f2); /* TRUE default-1 without CR3 exiting, with RDTSC exiting */
+	ck_assert(!(k.proc & (PROC_CR3_LOAD | PROC_CR3_STORE | PROC_INTR_WINDOW | PROC_UNCOND_IO)));
+	ck_assert_uint_eq(c.preempt_rate, 7);
 	ck_assert_uint_eq(k.proc2, PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID);
 	ck_assert_uint_eq(k.exit, 0x3f6ffb); /* no save-debug (TRUE), 64-bit host, EFER and PAT */
 	ck_assert(!(k.exit & EXIT_ACK_INTR));
@@ -327,6 +333,8 @@ static int body_caps(void)
 	ck_assert_uint_eq(k.proc, 0xb619e5f2 & ~(PROC_MWAIT | PROC_MONITOR)); /* CR3 exiting forced */
 	ck_assert(k.proc & PROC_CR3_LOAD);
 	ck_assert_uint_eq(k.proc2, PROC2_EPT | PROC2_UNRESTRICTED);
+	ck_assert_uint_eq(k.pin, 0x1f); /* no preemption timer */
+	ck_assert(!(k.proc & PROC_RDTSC));
 	ck_assert_uint_eq(k.exit, 0x336fff);
 	ck_assert_uint_eq(k.entry, 0x91ff);
 
@@ -407,8 +415,9 @@ static int body_vmcs_setup(void)
 	ck_assert_uint_eq(st.vmxons, 1);
 	ck_assert_uint_eq(st.launches, 1);
 	ck_assert_uint_eq(st.vmfails, 0);
-	ck_assert_uint_eq(field(VMCS_PIN_CTLS), 0x1f);
-	ck_assert_uint_eq(field(VMCS_PROC_CTLS), 0xb61865f2);
+	ck_assert_uint_eq(field(VMCS_PIN_CTLS), 0x5f);
+	ck_assert_uint_eq(field(VMCS_PROC_CTLS), 0xb61875f2);
+	ck_assert_uint_eq(field(VMCS_GUEST_PREEMPT_TIMER), (1u << 21) >> 7);
 	ck_assert_uint_eq(field(VMCS_PROC_CTLS2), PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID);
 	ck_assert_uint_eq(field(VMCS_EXIT_CTLS), 0x3f6ffb);
 	ck_assert_uint_eq(field(VMCS_ENTRY_CTLS), 0xd1fb);
@@ -700,11 +709,12 @@ END_TEST
  *  1021: 0f 22 c0       mov %eax,%cr0         (NE: CR access exit, done by the backend)
  *  1024: 0f 22 c3       mov %rbx,%cr8         (CR8 exiting)
  *  1027: 0f 20 c1       mov %cr8,%rcx
- *  102a: eb fe          jmp . */
-static const uint8_t exits_code[] = {0xe6, 0x80, 0xe4, 0x81, 0x66, 0xed, 0xed, 0x0f, 0xa2, 0x0f, 0x32,
-                                     0x0f, 0x30, 0xf4, 0x0f, 0x01, 0xc1, 0xa1, 0x00, 0x00, 0x00, 0xd0,
-                                     0x0f, 0x01, 0xc2, 0x0f, 0x08, 0xf3, 0x6e, 0xf4, 0xf3, 0x6c, 0x90,
-                                     0x0f, 0x22, 0xc0, 0x0f, 0x22, 0xc3, 0x0f, 0x20, 0xc1, 0xeb, 0xfe};
+ *  102a: 0f 31          rdtsc                 (hv/'s TSC, as rdmsr 0x10)
+ *  102c: eb fe          jmp . */
+static const uint8_t exits_code[] = {0xe6, 0x80, 0xe4, 0x81, 0x66, 0xed, 0xed, 0x0f, 0xa2, 0x0f, 0x32, 0x0f,
+                                     0x30, 0xf4, 0x0f, 0x01, 0xc1, 0xa1, 0x00, 0x00, 0x00, 0xd0, 0x0f, 0x01,
+                                     0xc2, 0x0f, 0x08, 0xf3, 0x6e, 0xf4, 0xf3, 0x6c, 0x90, 0x0f, 0x22, 0xc0,
+                                     0x0f, 0x22, 0xc3, 0x0f, 0x20, 0xc1, 0x0f, 0x31, 0xeb, 0xfe};
 
 static int body_exits(void)
 {
@@ -814,9 +824,15 @@ static int body_exits(void)
 	 * shadow); mov %rbx,%cr8 and mov %cr8,%rcx (exits); jmp. */
 	g[0] = 0x31;
 	g[3] = 9;
-	run_expect(HV_EXIT_EXTERNAL_INTR);
+	run_expect(HV_EXIT_MSR_READ); /* rdtsc */
 	ck_assert(cpu.ram[0x4001] == 'X' && cpu.ram[0x4000] == 'Y');
 	ck_assert(g[7] == 0x3fff && g[1] == 9 && rip() == CODE + 0x2a);
+	ck_assert_uint_eq(hr.exit.u.msr.index, 0x10);
+	ck_assert_uint_eq(hr.exit.insn_len, 2);
+	ck_assert_uint_eq(hr.exit.hw_code, VMX_EXIT_RDTSC);
+	hr.exit.u.msr.value = 0x1122334455667788ull;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	ck_assert(g[0] == 0x55667788 && g[2] == 0x11223344 && rip() == CODE + 0x2c);
 	ck_assert_uint_eq(v->internal_exits, 5);
 	ck_assert_int_eq(hv_backend_vmx.get_sregs(vcpu_priv, &s), 0);
 	ck_assert_uint_eq(s.cr0, 0x31);
@@ -836,9 +852,13 @@ static int body_exits(void)
 	cpu.forced = true, cpu.force_reason = VMX_EXIT_EXCEPTION_NMI,
 	cpu.force_intr_info = INTR_INFO_VALID | INTR_TYPE_NMI | 2;
 	run_expect(HV_EXIT_EXTERNAL_INTR);
-	cpu.forced = true, cpu.force_reason = VMX_EXIT_RDTSC; /* never enabled: hv/ stops on it */
+	cpu.forced = true, cpu.force_reason = VMX_EXIT_RDPMC; /* never enabled: hv/ stops on it */
 	run_expect(HV_EXIT_NONE);
-	ck_assert_uint_eq(hr.exit.hw_code, VMX_EXIT_RDTSC);
+	ck_assert_uint_eq(hr.exit.hw_code, VMX_EXIT_RDPMC);
+	/* The preemption timer: back in the host, re-entered without hv/. */
+	cpu.forced = true, cpu.force_reason = VMX_EXIT_PREEMPT_TIMER;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	ck_assert_uint_eq(v->preempt_exits, 1);
 	cpu.forced = true, cpu.force_reason = VMX_EXIT_EPT_VIOLATION, cpu.force_qual = EPT_QUAL_WRITE | 1u << 3,
 	cpu.force_gpa = 0xfee00300;
 	run_expect(HV_EXIT_NPF);

@@ -35,6 +35,8 @@
 #define VMX_BASIC_INOUT       (1ull << 54) /* instruction info for ins/outs exits */
 #define VMX_BASIC_TRUE_CTLS   (1ull << 55)
 
+#define VMX_MISC_PREEMPT_RATE(m) ((unsigned)(m)&0x1f) /* the timer counts every 2^rate TSC cycles */
+
 #define EPT_CAP_WALK4      (1ull << 6)
 #define EPT_CAP_WB         (1ull << 14)
 #define EPT_CAP_2M         (1ull << 16)
@@ -49,6 +51,7 @@
 #define PIN_EXTINT_EXITING (1u << 0)
 #define PIN_NMI_EXITING    (1u << 3)
 #define PIN_VIRTUAL_NMIS   (1u << 5)
+#define PIN_PREEMPT_TIMER  (1u << 6)
 
 #define PROC_INTR_WINDOW (1u << 2)
 #define PROC_TSC_OFFSET  (1u << 3)
@@ -165,6 +168,7 @@ enum vmcs_field {
 	VMCS_GUEST_INTERRUPTIBILITY = 0x4824,
 	VMCS_GUEST_ACTIVITY = 0x4826,
 	VMCS_GUEST_SYSENTER_CS = 0x482a,
+	VMCS_GUEST_PREEMPT_TIMER = 0x482e,
 	VMCS_HOST_SYSENTER_CS = 0x4c00,
 
 	VMCS_CR0_MASK = 0x6000,
@@ -259,6 +263,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_EPT_MISCONFIG = 49,
 	VMX_EXIT_INVEPT = 50,
 	VMX_EXIT_RDTSCP = 51,
+	VMX_EXIT_PREEMPT_TIMER = 52,
 	VMX_EXIT_INVVPID = 53,
 	VMX_EXIT_WBINVD = 54,
 	VMX_EXIT_XSETBV = 55,

@@ -41,6 +41,7 @@ struct hv_vmx_caps {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t ept_vpid;
 	bool ept, unrestricted, vpid, ept_2m, inout_info;
+	unsigned preempt_rate;   /* VMX-preemption timer: one tick per 2^rate TSC cycles */
 	bool feature_locked_off; /* IA32_FEATURE_CONTROL locked with VMX off */
 };
 
