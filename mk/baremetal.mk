@@ -2,7 +2,9 @@
 #   make image           $(BUILD)/baremetal/macrohard.elf, $(BUILD)/macrohard.iso,
 #                        $(BUILD)/macrohard-test.iso (command line "ktest=all")
 #   make run-qemu        boot the ISO; RUN_QEMU_ARGS="--uefi --smp 4 --test"
-#   make test-baremetal  ktests under QEMU: SeaBIOS/OVMF x 1/4 CPUs, plus PVH
+#   make test-baremetal  ktests under QEMU: SeaBIOS/OVMF x 1/4 CPUs, plus PVH;
+#                        the test guests by vmctl; the VMX backend under Bochs
+#   make test-bochs      only the VMX backend under Bochs (tests/scripts/bochs-vmx.sh)
 # Works with CC=gcc and CC=clang (clang's default x86-64 target is fine for a
 # freestanding, statically linked kernel; it links through the system ld).
 
@@ -90,6 +92,13 @@ test-baremetal: image $(INITRAMFS)
 	$(Q)tests/scripts/vmctl-guests.sh qemu $(BM_ELF) $(BUILD)
 	@echo "== the Debian cloud kernel booted by vmctl (QEMU -cpu max: SVM)"
 	$(Q)tests/scripts/linux-guest.sh qemu $(BM_ELF) $(BUILD)
+	@echo "== the VMX backend under Bochs (Skylake-X: VMX, EPT, unrestricted guest)"
+	$(Q)BUILD=$(BUILD) tests/scripts/bochs-vmx.sh
+
+# Only the VMX backend under Bochs (about 40 s: part of test-baremetal).
+.PHONY: test-bochs
+test-bochs: $(BM_ELF)
+	$(Q)BUILD=$(BUILD) tests/scripts/bochs-vmx.sh
 
 # Only the Linux guest (SKIP without linux-image-cloud-amd64).
 .PHONY: test-linux-guest

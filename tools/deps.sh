@@ -33,10 +33,17 @@ musl-tools
 tmux
 afl++
 linux-image-cloud-amd64
+bochs
+bochsbios
+vgabios
+bochs-term
 "
 # linux-image-cloud-amd64: the Linux guest that test-baremetal boots under
 # SVM (tests/scripts/linux-guest.sh) and `make bench` times; only its files
 # are used, the host does not boot it.
+# bochs, bochsbios, vgabios, bochs-term: an emulated Intel CPU with VMX for
+# the VMX backend (tests/scripts/bochs-vmx.sh; the term display is the only
+# one Debian builds without X).
 
 # Only `make bench` needs these.
 BENCH_PACKAGES=""
