@@ -6,6 +6,7 @@
 # guest kernel's banner, its init, the disk's text, the clean power-off (vmctl
 # exit status 0) and prints the guest's boot time.
 #   linux-guest.sh qemu KERNEL.elf BUILD_DIR     (QEMU TCG -cpu max: SVM + nested paging)
+#   linux-guest.sh bochs KERNEL.elf BUILD_DIR    (Bochs Skylake-X: VMX + EPT, tools/run-bochs.sh)
 #   linux-guest.sh hosted BINARY BUILD_DIR       (KVM backend)
 # SKIP (status 0) when the cloud kernel is not installed or there is no
 # hardware backend. LINUX_GUEST_ARGS adds guest kernel arguments.
@@ -51,6 +52,10 @@ case $mode in
 hosted)
 	timeout 2000 "$bin" --cpus 2 --mem 1G --initrd "$out/initramfs.cpio" init=/testinit quiet \
 		</dev/null > "$out/log.raw" 2>&1
+	;;
+bochs)
+	BUILD=$build timeout 2000 "$top/tools/run-bochs.sh" --mem 1024 --append "init=/testinit quiet" \
+		--initrd "$out/initramfs.cpio" --log "$out/log.raw" --timeout 1900 --done '^=== LINUX DONE' >/dev/null 2>&1
 	;;
 qemu)
 	BUILD=$build timeout 2000 "$top/tools/run-qemu.sh" --mem 1G --kernel "$bin" --append "init=/testinit quiet" \
