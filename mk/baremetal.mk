@@ -92,12 +92,12 @@ test-baremetal: image $(INITRAMFS)
 	$(Q)tests/scripts/vmctl-guests.sh qemu $(BM_ELF) $(BUILD)
 	@echo "== the Debian cloud kernel booted by vmctl (QEMU -cpu max: SVM)"
 	$(Q)tests/scripts/linux-guest.sh qemu $(BM_ELF) $(BUILD)
-	@echo "== the VMX backend under Bochs (Skylake-X: VMX, EPT, unrestricted guest)"
+	@echo "== the VMX backend under Bochs (Skylake-X: VMX, EPT, unrestricted guest): ktests, Linux guest"
 	$(Q)BUILD=$(BUILD) tests/scripts/bochs-vmx.sh
 
-# Only the VMX backend under Bochs (about 40 s: part of test-baremetal).
+# Only the VMX backend under Bochs (about 90 s: part of test-baremetal).
 .PHONY: test-bochs
-test-bochs: $(BM_ELF)
+test-bochs: $(BM_ELF) $(INITRAMFS)
 	$(Q)BUILD=$(BUILD) tests/scripts/bochs-vmx.sh
 
 # Only the Linux guest (SKIP without linux-image-cloud-amd64).

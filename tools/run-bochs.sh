@@ -2,28 +2,30 @@
 # Boots the bare-metal kernel under Bochs (Debian's bochs 2.7: an Intel CPU
 # model with VMX, EPT and unrestricted guest), without a display, the serial
 # console in a file.
-#   run-bochs.sh [--iso FILE | --append CMDLINE] [--cpu MODEL] [--smp N]
-#                [--mem MB] [--timeout SECONDS] [--log FILE] [--done REGEX]
+#   run-bochs.sh [--iso FILE | --append CMDLINE [--initrd CPIO]] [--cpu MODEL]
+#                [--smp N] [--mem MB] [--timeout SECONDS] [--log FILE] [--done REGEX]
 # --append builds an ISO of $BUILD/baremetal/macrohard.elf with that command
-# line (tools/mkiso.sh); the default is $BUILD/macrohard-test.iso (ktest=all).
+# line and initramfs (tools/mkiso.sh); the default is $BUILD/macrohard-test.iso
+# (ktest=all).
 # Bochs has no isa-debug-exit: the kernel powers off through ACPI S5, which
 # ends Bochs; as a fallback the run ends when the log matches --done
 # (default "KTEST DONE") or after --timeout (exit 124). Exit status 0 when
 # Bochs ended or the done line appeared, 124 on timeout.
 set -eu
 BUILD=${BUILD:-build}
-iso= append= cpu=corei7_skylake_x smp=1 mem=256 timeout=600 log= done_re='KTEST DONE'
+iso= append= initrd= cpu=corei7_skylake_x smp=1 mem=256 timeout=600 log= done_re='KTEST DONE'
 while [ $# -gt 0 ]; do
 	case $1 in
 	--iso) iso=$2; shift ;;
 	--append) append=$2; shift ;;
+	--initrd) initrd=$2; shift ;;
 	--cpu) cpu=$2; shift ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--log) log=$2; shift ;;
 	--done) done_re=$2; shift ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
 	*) echo "run-bochs: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -38,7 +40,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 if [ -n "$append" ]; then
 	iso=$tmp/macrohard.iso
-	tools/mkiso.sh "$BUILD/baremetal/macrohard.elf" "$iso" "$append"
+	tools/mkiso.sh "$BUILD/baremetal/macrohard.elf" "$iso" "$append" $initrd
 fi
 [ -n "$iso" ] || iso=$BUILD/macrohard-test.iso
 [ -r "$iso" ] || { echo "run-bochs: $iso missing (make image)" >&2; exit 1; }

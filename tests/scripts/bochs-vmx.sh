@@ -4,7 +4,9 @@
 # unrestricted guest, the VMX-preemption timer) with ktest=hv_* on 1 and 2
 # CPUs. Passes when every ktest passed, the hardware backend was "vmx", and
 # neither hv_backend_vm_guest nor any test guest (hv_guest_*) was skipped.
-# Logs: $BUILD/test-logs/bochs-vmx-smpN.log.
+# Then the Debian cloud kernel booted by vmctl on the VMX backend
+# (tests/scripts/linux-guest.sh bochs; SKIP without the cloud kernel).
+# Logs: $BUILD/test-logs/bochs-vmx-smpN.log, $BUILD/linux-guest/log.
 # Env: BUILD (build), BOCHS_TEST_TIMEOUT (300 s per boot).
 set -u
 BUILD=${BUILD:-build}
@@ -50,4 +52,5 @@ for smp in 1 2; do
 		failures=$((failures + 1))
 	fi
 done
+tests/scripts/linux-guest.sh bochs "$BUILD/baremetal/macrohard.elf" "$BUILD" || failures=$((failures + 1))
 [ "$failures" = 0 ]
