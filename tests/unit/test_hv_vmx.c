@@ -541,6 +541,9 @@ static int body_state(void)
 	s.apic_base = 0xfee00900;
 	s.gdt = (struct hv_dtable){0x7000, 0x27};
 	s.ldt = (struct hv_segment){.unusable = 1};
+	s.es = flat(0x18, 0x2);                                  /* not accessed */
+	s.es.g = 0;                                              /* and G contradicting the limit */
+	s.tr = (struct hv_segment){.limit = 0x67, .present = 1}; /* type 0: not a TSS */
 	ck_assert_int_eq(hv_backend_vmx.set_sregs(vcpu_priv, &s), 0);
 	ck_assert(V()->flush_vpid);
 	run_expect(HV_EXIT_HLT);
@@ -548,9 +551,13 @@ static int body_state(void)
 	ck_assert_uint_eq(field(VMCS_GUEST_EFER), 0x500);
 	ck_assert_uint_eq(field(VMCS_GUEST_CR0), 0x80000031);
 	ck_assert_uint_eq(field(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_LDTR), VMX_AR_UNUSABLE);
+	/* What VM entry demands: accessed, G from the limit, a busy TSS. */
+	ck_assert_uint_eq(field(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_ES), 0xc093);
+	ck_assert_uint_eq(field(VMCS_GUEST_ES_AR + 2 * VMCS_SEG_TR), 0x8b);
 	ck_assert_uint_eq(V()->gprs.cr2, 0xabc000);
 	ck_assert_int_eq(hv_backend_vmx.get_sregs(vcpu_priv, &s2), 0);
 	ck_assert_mem_eq(&s.cs, &s2.cs, sizeof(s.cs));
+	s.es = s2.es; /* as the CPU holds it now */
 	ck_assert(s2.cr0 == 0x80000011 && s2.cr3 == 0x8000 && s2.cr4 == 0x20 && s2.cr8 == 5 && s2.efer == 0x500);
 	ck_assert(s2.apic_base == 0xfee00900 && s2.gdt.base == 0x7000 && s2.gdt.limit == 0x27 && s2.cr2 == 0xabc000);
 
