@@ -96,9 +96,15 @@ int plat_vmx_vmwrite(uint32_t field, uint64_t value)
 	return VMX_OK(bad) ? 0 : -EIO;
 }
 
-void plat_vmx_host_state(struct hv_vmx_host *h)
+/* Per CPU, what only boot code sets (the syscall MSRs, SYSENTER, EFER,
+ * PAT, the descriptor tables): read at the first entry on the CPU, so an
+ * entry reads only what a thread switch changes (CR3, the FS base, the
+ * user GS base). */
+static struct hv_vmx_host boot_state[PLAT_MAX_CPUS];
+static bool boot_state_read[PLAT_MAX_CPUS];
+
+static void read_boot_state(struct cpu_local *c, struct hv_vmx_host *h)
 {
-	struct cpu_local *c = this_cpu();
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
@@ -107,13 +113,9 @@ void plat_vmx_host_state(struct hv_vmx_host *h)
 
 	__asm__ volatile("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
 	__asm__ volatile("mov %%cs, %0; mov %%ss, %1; str %2" : "=r"(cs), "=r"(ss), "=r"(tr));
-	h->cr0 = read_cr0();
-	h->cr3 = read_cr3();
-	h->cr4 = read_cr4();
 	h->efer = rdmsr(MSR_EFER);
 	h->pat = rdmsr(MSR_IA32_PAT);
-	h->fs_base = rdmsr(MSR_FS_BASE);
-	h->gs_base = rdmsr(MSR_GS_BASE);
+	h->gs_base = rdmsr(MSR_GS_BASE); /* the per-CPU area */
 	h->tr_base = (uint64_t)(uintptr_t)&c->tss;
 	h->gdtr_base = gdtr.base;
 	h->idtr_base = idtr.base;
@@ -124,13 +126,29 @@ void plat_vmx_host_state(struct hv_vmx_host *h)
 	h->lstar = rdmsr(MSR_LSTAR);
 	h->cstar = rdmsr(MSR_CSTAR);
 	h->sfmask = rdmsr(MSR_SFMASK);
-	h->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 	/* Data segments mean nothing in 64-bit mode: null after the exit
 	 * (VM entry wants RPL 0 host selectors; user ones have RPL 3). */
 	h->cs = cs;
 	h->ss = ss;
 	h->tr = tr;
 	h->ds = h->es = h->fs = h->gs = 0;
+}
+
+void plat_vmx_host_state(struct hv_vmx_host *h)
+{
+	struct cpu_local *c = this_cpu();
+	unsigned cpu = c->index;
+
+	if (!boot_state_read[cpu]) {
+		read_boot_state(c, &boot_state[cpu]);
+		boot_state_read[cpu] = true;
+	}
+	*h = boot_state[cpu];
+	h->cr0 = read_cr0();
+	h->cr3 = read_cr3();
+	h->cr4 = read_cr4();
+	h->fs_base = rdmsr(MSR_FS_BASE);
+	h->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 int plat_vmx_run(struct hv_vmx_gprs *g, bool launched, void *fpu)
