@@ -3,6 +3,7 @@
 #include <plat/cpu.h>
 #include <plat/mem.h>
 #include <plat/virt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ static struct sim_vmcs *vmcs[MAX_VMCS];
 static bool cpu_on[PLAT_MAX_CPUS];
 static struct sim_vmcs *current[PLAT_MAX_CPUS];
 static uint32_t revision;
+/* Region lookups from several simulated CPUs at once. */
+static pthread_mutex_t vmcs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void forget_all(void)
 {
@@ -67,7 +70,7 @@ static int slot(uint32_t f)
 	return (int)(((f >> 13) & 3) << 11 | ((f >> 10) & 3) << 9 | ((f >> 1) & 0x1ff));
 }
 
-static struct sim_vmcs *find(paddr_t pa, bool create)
+static struct sim_vmcs *find_locked(paddr_t pa, bool create)
 {
 	for (unsigned i = 0; i < MAX_VMCS; i++)
 		if (vmcs[i] && vmcs[i]->pa == pa)
@@ -85,6 +88,16 @@ static struct sim_vmcs *find(paddr_t pa, bool create)
 		}
 	}
 	abort();
+}
+
+static struct sim_vmcs *find(paddr_t pa, bool create)
+{
+	struct sim_vmcs *v;
+
+	pthread_mutex_lock(&vmcs_lock);
+	v = find_locked(pa, create);
+	pthread_mutex_unlock(&vmcs_lock);
+	return v;
 }
 
 static uint64_t get(const struct sim_vmcs *v, uint32_t f)
