@@ -7,12 +7,16 @@
  *
  * run creates the VM, loads the kernel, starts it and relays the terminal
  * (stdin in raw mode -> guest COM1 -> stdout) until the VM stops. Ctrl-]
- * then q stops the VM; Ctrl-] twice sends one Ctrl-]. Exit status: the
+ * then q stops the VM; Ctrl-] then z switches to MACROHARD's shell while
+ * the guest keeps running (vmctl stops itself like ^Z does: `fg` switches
+ * back, and the guest's output meanwhile waits in its console ring);
+ * Ctrl-] twice sends one Ctrl-]. Exit status: the
  * guest's power-off code, 124 on --timeout, 1 for any other end (reset,
  * triple fault, error, stopped from the keyboard), 2 for usage errors. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +54,8 @@ static void usage(void)
 	                "       vmctl run [--kernel K] [--initrd I] [--cmdline S] [--multiboot]\n"
 	                "                 [--disk D [--ro]]... [--mem SIZE] [--cpus N] [--simulated]\n"
 	                "                 [--timeout SEC]\n"
-	                "In a run, Ctrl-] q stops the VM; Ctrl-] Ctrl-] sends Ctrl-].\n");
+	                "In a run, Ctrl-] q stops the VM; Ctrl-] z switches to the shell while the\n"
+	                "guest runs on (fg switches back); Ctrl-] Ctrl-] sends Ctrl-].\n");
 }
 
 static void die(const char *fmt, ...)
@@ -261,10 +266,14 @@ static void raw_terminal(void)
 {
 	struct termios t;
 
-	if (!isatty(0) || tcgetattr(0, &saved_tio))
+	if (!isatty(0))
 		return;
-	tio_saved = 1;
-	atexit(restore_terminal);
+	if (!tio_saved) {
+		if (tcgetattr(0, &saved_tio))
+			return;
+		tio_saved = 1;
+		atexit(restore_terminal);
+	}
 	t = saved_tio;
 	cfmakeraw(&t);
 	tcsetattr(0, TCSAFLUSH, &t);
@@ -292,10 +301,24 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Host keys -> guest, with the escape key handled here. Returns 1 when the
- * user asked to stop the VM. */
-static int relay_input(int vm, const char *buf, size_t n, int *escaped)
+enum key_action { KEY_NONE, KEY_STOP, KEY_SWITCH };
+
+/* Back to MACROHARD's shell with the terminal as it was; the VM's vCPUs are
+ * kernel threads and run on while this process is stopped. */
+static void switch_to_shell(void)
 {
+	restore_terminal();
+	fputs("\r\nvmctl: the guest runs on; `fg` returns to its console\n", stderr);
+	raise(SIGTSTP);
+	/* Continued by fg. */
+	raw_terminal();
+}
+
+/* Host keys -> guest, with the escape key handled here. */
+static enum key_action relay_input(int vm, const char *buf, size_t n, int *escaped)
+{
+	enum key_action act = KEY_NONE;
+
 	char out[256];
 	size_t o = 0;
 
@@ -303,8 +326,14 @@ static int relay_input(int vm, const char *buf, size_t n, int *escaped)
 		char ch = buf[i];
 		if (*escaped) {
 			*escaped = 0;
-			if (ch == 'q' || ch == 'Q')
-				return 1;
+			if (ch == 'q' || ch == 'Q') {
+				act = KEY_STOP;
+				break;
+			}
+			if (ch == 'z' || ch == 'Z') {
+				act = KEY_SWITCH;
+				break; /* what follows was typed for the shell */
+			}
 			if (ch != ESCAPE_KEY)
 				continue; /* unknown command: dropped */
 		} else if (ch == ESCAPE_KEY) {
@@ -315,7 +344,7 @@ static int relay_input(int vm, const char *buf, size_t n, int *escaped)
 	}
 	if (o && write_all(vm, out, o) && errno != EIO)
 		die("console input: %s", strerror(errno));
-	return 0;
+	return act;
 }
 
 /* Relays until the VM's output ends (it stopped). Returns 0, or
@@ -358,8 +387,14 @@ static int relay(int vm, long timeout_sec)
 			ssize_t n = read(0, buf, sizeof(buf));
 			if (n <= 0 && !(n < 0 && errno == EINTR))
 				p[0].fd = -1; /* end of input: keep relaying output */
-			else if (n > 0 && relay_input(vm, buf, (size_t)n, &escaped) && ioctl(vm, HV_IOC_STOP, 0) < 0)
-				die("HV_IOC_STOP: %s", strerror(errno));
+			else if (n > 0) {
+				enum key_action act = relay_input(vm, buf, (size_t)n, &escaped);
+
+				if (act == KEY_STOP && ioctl(vm, HV_IOC_STOP, 0) < 0)
+					die("HV_IOC_STOP: %s", strerror(errno));
+				if (act == KEY_SWITCH)
+					switch_to_shell();
+			}
 		}
 	}
 	return timed_out ? EXIT_TIMEOUT : 0;
