@@ -81,6 +81,12 @@ struct hv_run {
 	bool exception_has_error;
 	uint32_t exception_error;
 	bool intr_ready; /* out: IF set and no interrupt shadow: an injection would be taken */
+	/* in: an NMI the core took from the interrupt controller. IF does not
+	 * mask it; the backend holds it (one at most, as a CPU latches one)
+	 * while the guest's NMI handler runs, i.e. until the next IRET, and
+	 * delivers it through vector 2 before any external interrupt. Last in
+	 * the struct so existing initialisers keep their meaning. */
+	bool inject_nmi;
 };
 
 const char *hv_exit_reason_name(enum hv_exit_reason r);
