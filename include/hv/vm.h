@@ -96,6 +96,7 @@ const char *hv_vm_state_name(enum hv_vm_state s);
 struct hv_vm_stats {
 	uint64_t exits[HV_EXIT_REASON_COUNT];
 	uint64_t injected_irqs;
+	uint64_t injected_nmis; /* NMIs handed to the backend (hv_run.inject_nmi) */
 };
 void hv_vm_get_stats(struct hv_vm *vm, struct hv_vm_stats *st);
 int hv_vm_get_vcpu_regs(struct hv_vm *vm, unsigned vcpu, struct hv_regs *r, struct hv_sregs *s);
@@ -119,7 +120,8 @@ void hv_vm_unlock_devices(struct hv_vm *vm);
 
 /* Where vCPUs take external interrupts from (the interrupt controller).
  * Called with the device mutex held. pending: the vector to inject next,
- * or -1 (HV_INTC_NMI-style values above 255 are ignored by the core). ack:
+ * HV_INTC_NMI (256) for an NMI (injected through hv_run.inject_nmi), or -1;
+ * other values above 255 are acked and dropped. ack:
  * the vCPU took it. msr_read/msr_write: the controller's MSRs (APIC_BASE,
  * TSC_DEADLINE, x2APIC); -ENOENT: not its MSR, other errors: #GP. */
 struct hv_vm_intr_source {
