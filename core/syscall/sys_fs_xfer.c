@@ -2,15 +2,19 @@
  * write-back calls (sync, syncfs, fsync, fdatasync): tmpfs has nothing to
  * write back, so those validate their descriptor and succeed. */
 #include <kern/mm.h>
+#include <kern/proc.h>
 #include <kern/syscall.h>
 
 #include "sys_fs.h"
 #include "uaccess.h"
 
-#define XFER_CHUNK 65536
+#define XFER_CHUNK   65536
+#define MAX_RW_COUNT 0x7ffff000UL /* Linux's cap on one read, write or sendfile */
 
 /* Copies up to len bytes from `in` (at *in_off, or its position if NULL)
- * to `out` (likewise); stops at EOF or a short write. */
+ * to `out` (likewise); stops at EOF, a short write, or a pending signal
+ * once something was copied: an endless source (/dev/zero) must not hold
+ * the CPU for gigabytes with the caller unkillable. */
 static long copy_between(struct file *in, int64_t *in_off, struct file *out, int64_t *out_off, size_t len)
 {
 	uint8_t *buf = kmalloc(MIN(len, (size_t)XFER_CHUNK) + 1);
@@ -21,6 +25,8 @@ static long copy_between(struct file *in, int64_t *in_off, struct file *out, int
 		return -ENOMEM;
 	while (done < len) {
 		size_t n = MIN(len - done, (size_t)XFER_CHUNK);
+		if (done && current_signal_pending())
+			break;
 		ssize_t r = in_off ? vfs_pread(in, buf, n, *in_off) : vfs_read(in, buf, n);
 		ssize_t w;
 		if (r <= 0) {
@@ -78,7 +84,7 @@ long sys_sendfile(long out_fd, long in_fd, long uoff, long count, long a4, long 
 		r = -EINVAL;
 		goto done;
 	}
-	r = copy_between(in, uoff ? &off : NULL, out, NULL, (size_t)count);
+	r = copy_between(in, uoff ? &off : NULL, out, NULL, MIN((size_t)count, MAX_RW_COUNT));
 	if (uoff && put_user(off, uoff))
 		r = -EFAULT;
 done:
@@ -136,7 +142,7 @@ long sys_copy_file_range(long fd_in, long uoff_in, long fd_out, long uoff_out, l
 	}
 	if (count == 0)
 		goto done;
-	r = copy_between(in, &off_in, out, &off_out, (size_t)count);
+	r = copy_between(in, &off_in, out, &off_out, MIN((size_t)count, MAX_RW_COUNT));
 	if (r > 0) {
 		if (uoff_in ? put_user(off_in, uoff_in)
 		            : (__atomic_store_n(&in->pos, (uint64_t)off_in, __ATOMIC_RELAXED), 0))
