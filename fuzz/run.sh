@@ -16,11 +16,22 @@ fi
 dict=""
 [ -f "fuzz/$name/$name.dict" ] && dict="-dict=fuzz/$name/$name.dict"
 # Per-harness libFuzzer options, OSS-Fuzz style: [libfuzzer] key = value lines.
-opts=""
-[ -f "fuzz/$name/$name.options" ] &&
-	opts=$(sed -n 's/^ *\([a-z_]*\) *= *\([^ ]*\) *$/-\1=\2/p' "fuzz/$name/$name.options" | tr '\n' ' ')
+# [kfuzz] generated_seeds = 1: the harness writes seeds of its own (e.g. one
+# per syscall of the table) with `BIN --seeds DIR`; they join the corpus.
+opts="" gen=""
+if [ -f "fuzz/$name/$name.options" ]; then
+	opts=$(awk '/^\[/ { s = $0 } s == "[libfuzzer]" && /^ *[a-z_]+ *= *[^ ]+ *$/ { gsub(/ /, ""); print "-" $0 }' \
+		"fuzz/$name/$name.options" | tr '\n' ' ')
+	gen=$(awk '/^\[/ { s = $0 } s == "[kfuzz]" && /^ *generated_seeds *= *1/ { print 1 }' "fuzz/$name/$name.options")
+fi
 seeds=""
 [ -d "fuzz/corpus/$name" ] && seeds="fuzz/corpus/$name"
+if [ -n "$gen" ]; then
+	rm -rf "$work/$name-seeds" && mkdir -p "$work/$name-seeds"
+	"$bin" --seeds "$work/$name-seeds" > "$work/$name-seeds.log" 2>&1 ||
+		{ cat "$work/$name-seeds.log"; echo "FAIL $name: --seeds"; exit 1; }
+	seeds="$seeds $work/$name-seeds"
+fi
 # CPU time too (if /usr/bin/time is there): on a loaded machine exec/s per
 # CPU-second is what one core would do.
 timer=""

@@ -70,6 +70,25 @@ static void watchdog_fire(struct ktimer *k)
 	signal_send_task(k->arg, SIGKILL);
 }
 
+/* The watchdog runs in virtual time, which stands still while the CPU is
+ * busy: a call copying gigabytes from /dev/zero would never let it fire. A
+ * kernel loop that polls for signals is at an interruption point, so after
+ * WATCHDOG_POLLS polls within one call the watchdog fires there: a count,
+ * not a time, so an input still replays the same
+ * (-Wl,--wrap=current_signal_pending, mk/fuzz.mk). */
+#define WATCHDOG_POLLS 8
+static struct task *polled_task;
+static unsigned polls;
+
+bool __real_current_signal_pending(void);
+bool __wrap_current_signal_pending(void);
+bool __wrap_current_signal_pending(void)
+{
+	if (polled_task && task_current() == polled_task && ++polls == WATCHDOG_POLLS)
+		signal_send_task(polled_task, SIGKILL);
+	return __real_current_signal_pending();
+}
+
 long kfuzz_proc_syscall(struct kfuzz_proc *fp, unsigned long nr, const long args[6])
 {
 	struct task *t = fp->t;
@@ -78,7 +97,10 @@ long kfuzz_proc_syscall(struct kfuzz_proc *fp, unsigned long nr, const long args
 	ktimer_init(&fp->watchdog, watchdog_fire, t);
 	ktimer_arm(&fp->watchdog, plat_time_ns() + WATCHDOG_NS);
 	t->regs_restored = false;
+	polled_task = t;
+	polls = 0;
 	ret = syscall_dispatch(nr, args);
+	polled_task = NULL;
 	ktimer_cancel(&fp->watchdog);
 	/* The watchdog's signal only ends a wait; nothing ever delivers it. */
 	spin_lock(&t->proc->lock);

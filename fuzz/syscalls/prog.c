@@ -194,6 +194,48 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 	}
 }
 
+/* A seed for the index-th syscall the harness runs: one call whose numbers
+ * are raw little-endian words in the input, so that a kernel compare of one
+ * finds its operand verbatim (input-to-state, TORC), pointers into the buffer
+ * and a path from the table. Generated from the table: every syscall is
+ * reached from the first input on, and a new one gets its seed with no change
+ * here. Raw words hold `raw`: 0 reaches the valid paths; a filler the kernel
+ * rejects leaves them free to change without changing the path, which is
+ * what AFL++'s colorization looks for before it tries compared operands
+ * there. Returns the length, 0 past the last syscall. */
+static size_t put(uint8_t *out, size_t n, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		out[n++] = (uint8_t)(v >> (8 * i));
+	return n;
+}
+
+size_t prog_seed(unsigned index, uint64_t raw, uint8_t *out)
+{
+	build_allowed();
+	if (index >= nallowed || index >= 0xf0) /* a record byte >= 0xf0 is a buffer write */
+		return 0;
+	const struct syscall_desc *d = &syscall_table[allowed[index]];
+	size_t n = 0;
+
+	out[n++] = (uint8_t)index;
+	for (unsigned i = 0; i < d->nargs; i++) {
+		switch (d->kinds[i]) {
+		case SARG_FD: n = put(out, put(out, n, 7, 1), 1, 4); break; /* raw int: stdout */
+		case SARG_PTR: n = put(out, put(out, n, 1, 1), 0x1000 * (i + 1), 2); break;
+		case SARG_STR:
+		case SARG_PATH: out[n++] = 2 << 2; break; /* "/tmp/a" */
+		case SARG_SIZE: n = put(out, put(out, n, 3, 1), 64, 8); break;
+		case SARG_PID: n = put(out, put(out, n, 3, 1), raw, 4); break;
+		case SARG_SIG: out[n++] = 0; break;
+		case SARG_ADDR:
+		case SARG_FLAGS: n = put(out, put(out, n, 1, 1), raw, 8); break;
+		default: n = put(out, put(out, n, 2, 1), raw, 8); break;
+		}
+	}
+	return n;
+}
+
 /* The fuzz process is built once, before the snapshot: every input starts
  * with it as it was then, and the reset undoes whatever the input did. */
 static struct kfuzz_proc *the_proc;

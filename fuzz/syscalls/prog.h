@@ -33,4 +33,9 @@ void prog_run(void *input);
 void prog_setup(void);
 /* One call in strace form, e.g. `openat(AT_FDCWD, "/tmp/a", 0x41, 0644) = 3`. */
 void prog_print_call(const struct prog_call *c, bool with_ret);
+/* Writes a seed input for the index-th runnable syscall (PROG_SEED_MAX bytes
+ * at most), its raw numbers set to raw; returns its length, 0 when index is
+ * past the last one. */
+#define PROG_SEED_MAX 64
+size_t prog_seed(unsigned index, uint64_t raw, uint8_t *out);
 #endif

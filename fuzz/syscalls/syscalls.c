@@ -2,6 +2,7 @@
  * fresh process in a kernel restored to its booted state (fuzz/kernel/).
  *   syscalls [libFuzzer options] [corpus dirs]   fuzz
  *   syscalls --replay FILE...                    run inputs, print the calls (strace form)
+ *   syscalls --seeds DIR                         write a seed per syscall of the table into DIR
  * Setting KFUZZ_TRACE=1 prints the calls of every input (e.g. a crash's). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,31 @@ static int replay(int n, char **files)
 	return 0;
 }
 
+static int write_seeds(const char *dir)
+{
+	/* Raw numbers 0 (valid paths) and a filler no syscall accepts. */
+	static const uint64_t raws[] = {0, 0x5a5a5a5a5a5a5a5aULL};
+	uint8_t buf[PROG_SEED_MAX];
+	unsigned n = 0;
+
+	for (size_t r = 0; r < sizeof(raws) / sizeof(raws[0]); r++) {
+		size_t len;
+
+		for (unsigned i = 0; (len = prog_seed(i, raws[r], buf)) > 0; i++, n++) {
+			char name[4096];
+			FILE *f;
+
+			snprintf(name, sizeof(name), "%s/seed-%03u-%zu", dir, i, r);
+			if (!(f = fopen(name, "wb")) || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+				perror(name);
+				return 1;
+			}
+		}
+	}
+	fprintf(stderr, "%u seeds in %s\n", n, dir);
+	return 0;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *t = getenv("KFUZZ_TRACE");
@@ -72,5 +98,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		kfuzz_set_verbose(true);
 		exit(replay(*argc - 2, *argv + 2));
 	}
+	if (*argc == 3 && strcmp((*argv)[1], "--seeds") == 0)
+		exit(write_seeds((*argv)[2]));
 	return 0;
 }
