@@ -14,19 +14,20 @@ struct hosted_config {
 	uint64_t seed;
 	const char *cmdline;
 	int console_in_fd, console_out_fd;
-	char *const *argv; /* for reboot (re-exec) */
+	char *const *argv;  /* for reboot (re-exec) */
 	const char *initrd; /* boot module file, or NULL */
+	bool kvm_off;       /* --kvm=off: offer no hardware virtualization */
 };
 
 /* One hosted CPU: a host thread plus the interrupt state it keeps. */
 struct hcpu {
 	unsigned id;
-	bool is_cpu;       /* false for the placeholder used by non-CPU threads */
+	bool is_cpu; /* false for the placeholder used by non-CPU threads */
 	bool irq_enabled;
-	bool halted;       /* waiting in plat_wait_for_interrupt (machine lock) */
+	bool halted; /* waiting in plat_wait_for_interrupt (machine lock) */
 	pthread_t thread;
 	pthread_cond_t wake;
-	void *boot_stack;  /* the stack the core gave plat_cpu_start */
+	void *boot_stack; /* the stack the core gave plat_cpu_start */
 	size_t boot_stack_size;
 	unsigned relax_count;
 	volatile int user_pid; /* stub running user code for this CPU, or 0 */

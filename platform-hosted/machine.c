@@ -14,12 +14,12 @@
 #include "../sim/sim.h"
 
 struct hosted_config hosted_cfg = {
-	.ncpus = 1,
-	.mem_bytes = 128ULL << 20,
-	.time_mode = HOSTED_TIME_REAL,
-	.seed = 1,
-	.console_in_fd = 0,
-	.console_out_fd = 1,
+    .ncpus = 1,
+    .mem_bytes = 128ULL << 20,
+    .time_mode = HOSTED_TIME_REAL,
+    .seed = 1,
+    .console_in_fd = 0,
+    .console_out_fd = 1,
 };
 
 static int (*embedded_init)(void);
@@ -29,16 +29,19 @@ static const struct irqchip_backend kick_backend = {.kick = hosted_kick_cpu};
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-		"usage: %s [options] [--] [kernel command line...]\n"
-		"  --cpus N           number of CPUs (host threads), 1..%d (default 1)\n"
-		"  --mem SIZE         RAM size, e.g. 128M, 1G (default 128M)\n"
-		"  --time=real|virtual  real: host clock; virtual: deterministic (default real)\n"
-		"  --seed N           seed for the kernel's random streams (default 1)\n"
-		"  --initrd FILE      a cpio (newc) archive unpacked as the root file system\n"
-		"  --strace           trace every system call (the kernel's strace option)\n"
-		"  -h, --help         this text\n"
-		"Kernel options go after the options, e.g.: %s --cpus 4 ktest=all\n",
-		prog, PLAT_MAX_CPUS, prog);
+	        "usage: %s [options] [--] [kernel command line...]\n"
+	        "  --cpus N           number of CPUs (host threads), 1..%d (default 1)\n"
+	        "  --mem SIZE         RAM size, e.g. 128M, 1G (default 128M)\n"
+	        "  --time=real|virtual  real: host clock; virtual: deterministic (default real)\n"
+	        "  --seed N           seed for the kernel's random streams (default 1)\n"
+	        "  --initrd FILE      a cpio (newc) archive unpacked as the root file system\n"
+	        "  --strace           trace every system call (the kernel's strace option)\n"
+	        "  --kvm=on|off       off: no /dev/kvm backend for guests (default on); guests on\n"
+	        "                     KVM run in host time, so virtual-time runs that must be\n"
+	        "                     repeatable turn it off\n"
+	        "  -h, --help         this text\n"
+	        "Kernel options go after the options, e.g.: %s --cpus 4 ktest=all\n",
+	        prog, PLAT_MAX_CPUS, prog);
 }
 
 static bool parse_size(const char *s, uint64_t *out)
@@ -51,9 +54,21 @@ static bool parse_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return false;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end)
 		return false;
@@ -64,11 +79,15 @@ static bool parse_size(const char *s, uint64_t *out)
 bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 {
 	static const struct option opts[] = {
-		{"cpus", required_argument, NULL, 'c'}, {"mem", required_argument, NULL, 'm'},
-		{"time", required_argument, NULL, 't'}, {"seed", required_argument, NULL, 's'},
-		{"initrd", required_argument, NULL, 'i'}, {"strace", no_argument, NULL, 'S'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"cpus", required_argument, NULL, 'c'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"time", required_argument, NULL, 't'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"initrd", required_argument, NULL, 'i'},
+	    {"strace", no_argument, NULL, 'S'},
+	    {"kvm", required_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int o;
@@ -110,18 +129,17 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 			}
 			hosted_cfg.seed = v;
 			break;
-		case 'i':
-			hosted_cfg.initrd = optarg;
+		case 'i': hosted_cfg.initrd = optarg; break;
+		case 'S': strace = true; break;
+		case 'k':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr, "%s: --kvm must be on or off, not '%s'\n", argv[0], optarg);
+				return false;
+			}
+			hosted_cfg.kvm_off = strcmp(optarg, "off") == 0;
 			break;
-		case 'S':
-			strace = true;
-			break;
-		case 'h':
-			usage(stdout, argv[0]);
-			exit(0);
-		default:
-			usage(stderr, argv[0]);
-			return false;
+		case 'h': usage(stdout, argv[0]); exit(0);
+		default: usage(stderr, argv[0]); return false;
 		}
 	}
 	cmdline[0] = '\0';
@@ -143,7 +161,7 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 	/* The seed travels on the kernel command line, where the core reads it. */
 	if (!strstr(cmdline, "seed=")) {
 		int n = snprintf(cmdline + len, size - len, "%sseed=%llu", len ? " " : "",
-				 (unsigned long long)hosted_cfg.seed);
+		                 (unsigned long long)hosted_cfg.seed);
 		if (n < 0 || (size_t)n >= size - len)
 			return false;
 	}
@@ -154,11 +172,11 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 NORETURN void hosted_boot(void)
 {
 	struct sim_config sim = {
-		.ncpus = hosted_cfg.ncpus,
-		.irq_backend = &kick_backend,
-		.irq_ctx = NULL,
-		.console_in_fd = hosted_cfg.console_in_fd,
-		.console_out_fd = hosted_cfg.console_out_fd,
+	    .ncpus = hosted_cfg.ncpus,
+	    .irq_backend = &kick_backend,
+	    .irq_ctx = NULL,
+	    .console_in_fd = hosted_cfg.console_in_fd,
+	    .console_out_fd = hosted_cfg.console_out_fd,
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

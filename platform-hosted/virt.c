@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hosted.h"
 #include "kvm.h"
 
 #define PROBE_EXITS    100
@@ -176,6 +177,10 @@ out:
 
 static void probe(void)
 {
+	if (hosted_cfg.kvm_off) {
+		kvm_why = "turned off with --kvm=off";
+		return;
+	}
 	kvm_why = kvm_host_open();
 	if (kvm_why)
 		goto fail;

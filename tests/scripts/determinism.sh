@@ -7,8 +7,9 @@ set -u
 bin=$1
 dir=$(dirname "$bin")/test-logs
 mkdir -p "$dir"
+# Guests on the KVM backend run in host time, so their tests SKIP here.
 run() {
-	timeout 300 "$bin" --cpus 1 --time=virtual --seed "$1" ktest=all </dev/null >"$2" 2>&1
+	timeout 300 "$bin" --cpus 1 --time=virtual --kvm=off --seed "$1" ktest=all </dev/null >"$2" 2>&1
 }
 run 7 "$dir/det-a.log"; a=$?
 run 7 "$dir/det-b.log"; b=$?
