@@ -2,7 +2,7 @@
 # hypervisor from inside a VM, built freestanding for 32-bit x86 and
 # embedded into the kernels as C arrays (include/hv/guest_images.h) for the
 # hv_guest_* ktests.
-GUEST_PROGS := io mmio cpuid msr apic_timer irq virtio_blk smp
+GUEST_PROGS := io mmio cpuid msr apic_timer irq nmi virtio_blk smp
 GUEST_DIR := $(BUILD)/guests
 GUEST_ELFS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST_PROGS))
 # linux64: a 64-bit guest in a bzImage, booted through the Linux boot protocol.

@@ -572,6 +572,8 @@ static int kvm_run(void *vcpu_priv, struct hv_run *hr)
 
 	if (hr->inject_vector >= 0)
 		v->pending_inject = hr->inject_vector;
+	if (hr->inject_nmi)
+		v->pending_nmi = true;
 	if (hr->complete)
 		complete_exit(v, hr);
 	/* A refused MSR access: KVM raises the #GP itself when error is set
@@ -599,6 +601,13 @@ static int kvm_run(void *vcpu_priv, struct hv_run *hr)
 			v->pending_inject = -1;
 		else if (errno != EEXIST)
 			return -errno;
+	}
+	/* KVM keeps NMI blocking itself (until the guest's IRET) and holds
+	 * the NMI until then. */
+	if (v->pending_nmi) {
+		if (ioctl(v->fd, KVM_NMI) < 0)
+			return -errno;
+		v->pending_nmi = false;
 	}
 	run->request_interrupt_window = hr->request_intr_window;
 	memset(e, 0, sizeof(*e));

@@ -52,6 +52,7 @@ struct kvm_vcpu {
 	volatile pid_t tid; /* host thread inside KVM_RUN, or 0 */
 	struct kvm_string_io str;
 	int pending_inject; /* vector to inject at the next real entry, or -1 */
+	bool pending_nmi;   /* an NMI for KVM_NMI at the next real entry */
 	enum hv_exit_reason last;
 };
 

@@ -5,7 +5,8 @@
  * to KVM's instruction emulator, which executes iret only in real mode. Every
  * interrupt handler ends in iret, so the backend finishes a same-privilege
  * iret itself: pop the frame through the guest's page tables, load CS (and
- * SS in 64-bit mode) from the GDT, and restore the flags. Anything else
+ * SS in 64-bit mode) from the GDT, restore the flags and end NMI blocking
+ * (KVM never saw the iret). Anything else
  * (a privilege change, a task return, a 16-bit frame) stays a failure. */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -151,6 +152,21 @@ static bool load_segment(struct kvm_vm *vm, const struct kvm_sregs *s, uint16_t 
 	return true;
 }
 
+/* An iret ends the NMI handler: KVM, which never saw this one, would
+ * otherwise hold every later NMI. */
+static int unmask_nmi(struct kvm_vcpu *v)
+{
+	struct kvm_vcpu_events ev;
+
+	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	if (!ev.nmi.masked)
+		return 0;
+	ev.nmi.masked = 0;
+	ev.flags = 0; /* leave the other state as it is */
+	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0 ? -errno : 0;
+}
+
 static int emulate_iret(struct kvm_vcpu *v, const uint8_t *insn, unsigned len)
 {
 	struct kvm_regs r;
@@ -205,7 +221,7 @@ static int emulate_iret(struct kvm_vcpu *v, const uint8_t *insn, unsigned len)
 	s.cs = cs;
 	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0 || ioctl(v->fd, KVM_SET_REGS, &r) < 0)
 		return -errno;
-	return 0;
+	return unmask_nmi(v);
 }
 
 int kvm_emulate_failed_insn(struct kvm_vcpu *v)

@@ -324,6 +324,11 @@ static bool controls_ok(const struct sim_vmcs *v)
 		return false;
 	if ((proc & PROC_MSR_BITMAPS) && get(v, VMCS_MSR_BITMAP) % 4096)
 		return false;
+	/* Virtual NMIs need NMI exiting; NMI-window exiting needs them. */
+	if ((get(v, VMCS_PIN_CTLS) & PIN_VIRTUAL_NMIS) && !(get(v, VMCS_PIN_CTLS) & PIN_NMI_EXITING))
+		return false;
+	if ((proc & PROC_NMI_WINDOW) && !(get(v, VMCS_PIN_CTLS) & PIN_VIRTUAL_NMIS))
+		return false;
 	return true;
 }
 
@@ -379,6 +384,11 @@ static bool guest_ok(const struct sim_vmcs *v)
 			return false;
 		if ((info & INTR_INFO_TYPE_MASK) >= INTR_TYPE_SW_INTR && get(v, VMCS_ENTRY_INSN_LEN) == 0)
 			return false;
+		/* An NMI: no MOV SS shadow, no (virtual-)NMI blocking, vector 2. */
+		if ((info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI &&
+		    ((get(v, VMCS_GUEST_INTERRUPTIBILITY) & (INTERRUPTIBILITY_MOVSS | INTERRUPTIBILITY_NMI)) ||
+		     (info & INTR_INFO_VECTOR_MASK) != 2))
+			return false;
 	}
 	return true;
 }
@@ -425,8 +435,11 @@ int plat_vmx_run(struct hv_vmx_gprs *g, bool launched, void *fpu)
 		return 0;
 	}
 	v->launched = true;
-	/* The event is delivered: the valid bit clears at the exit. */
+	/* The event is delivered: the valid bit clears at the exit. An NMI
+	 * blocks the next until the guest's IRET. */
 	put(v, VMCS_ENTRY_INTR_INFO, info & ~INTR_INFO_VALID);
+	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+		put(v, VMCS_GUEST_INTERRUPTIBILITY, get(v, VMCS_GUEST_INTERRUPTIBILITY) | INTERRUPTIBILITY_NMI);
 	if (sim.run)
 		sim.run(sim.ctx, g);
 	return 0;

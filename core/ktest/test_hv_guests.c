@@ -224,6 +224,11 @@ KTEST_TIMEOUT(hv_guest_irq, KTEST_GUEST_NS)
 	run_guest(kt, "irq", 6);
 }
 
+KTEST_TIMEOUT(hv_guest_nmi, KTEST_GUEST_NS)
+{
+	run_guest(kt, "nmi", 7);
+}
+
 /* A 64-bit guest booted through the Linux boot protocol (hv_load_linux). */
 KTEST_TIMEOUT(hv_guest_linux64, KTEST_GUEST_NS)
 {

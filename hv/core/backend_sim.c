@@ -27,6 +27,7 @@ struct sim_vcpu {
 	/* An event injected at an entry that a kick cancelled stays queued
 	 * for the next one, as on hardware. */
 	int pending_irq, pending_exc;
+	bool pending_nmi;
 	bool pending_exc_has_error;
 	uint32_t pending_exc_error;
 };
@@ -192,6 +193,8 @@ static int sim_run(void *p, struct hv_run *run)
 		complete(v, &run->exit);
 	if (run->inject_vector >= 0)
 		v->pending_irq = run->inject_vector;
+	if (run->inject_nmi)
+		v->pending_nmi = true; /* a second one merges, as a CPU latches one */
 	if (run->exception_vector >= 0) {
 		v->pending_exc = run->exception_vector;
 		v->pending_exc_has_error = run->exception_has_error;
@@ -206,8 +209,10 @@ static int sim_run(void *p, struct hv_run *run)
 		run->exit.rip = v->regs.rip;
 	} else {
 		/* The script sees the events delivered at this entry in `run`
-		 * (inject_vector, exception_*) and reports the exit. */
+		 * (inject_vector, inject_nmi, exception_*) and reports the exit. */
 		run->inject_vector = v->pending_irq;
+		run->inject_nmi = v->pending_nmi;
+		v->pending_nmi = false;
 		run->exception_vector = v->pending_exc;
 		run->exception_has_error = v->pending_exc_has_error;
 		run->exception_error = v->pending_exc_error;

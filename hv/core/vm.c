@@ -6,6 +6,7 @@
  * controllers wait on one wait queue, woken at every state change; a vCPU
  * is `parked` while it waits for resume or after its thread left the loop,
  * which is what pause and stop wait for. */
+#include <hv/dev/intc.h>
 #include <hv/step.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
@@ -263,14 +264,21 @@ static void vcpu_prepare_entry(struct hv_vcpu *v)
 	if (!vm->has_intr)
 		return;
 	mutex_lock(&vm->dev_lock);
-	for (;;) {
-		vec = vm->intr.pending(vm->intr.ctx, v->id);
-		if (vec <= 255)
-			break;
-		/* No NMI injection in hv_run yet: drop it rather than let it
-		 * shadow every other vector. */
+	vec = vm->intr.pending(vm->intr.ctx, v->id);
+	if (vec == HV_INTC_NMI) {
+		/* Not masked by IF: the backend holds it while the guest's NMI
+		 * handler runs, as a CPU latches one NMI. */
 		vm->intr.ack(vm->intr.ctx, v->id, vec);
-		pr_warn("vm %s: vcpu %u: NMI dropped\n", vm->name, v->id);
+		v->run.inject_nmi = true;
+		atomic_fetch_add(&vm->stats.injected_nmis, 1);
+		vec = vm->intr.pending(vm->intr.ctx, v->id);
+	}
+	if (vec > 255) {
+		/* Anything else above 255 is no vector: drop it rather than let
+		 * it shadow every other one. */
+		vm->intr.ack(vm->intr.ctx, v->id, vec);
+		pr_warn("vm %s: vcpu %u: event %d dropped\n", vm->name, v->id, vec);
+		vec = -1;
 	}
 	if (vec >= 0) {
 		if (v->intr_ready && v->run.exception_vector < 0) {
@@ -295,6 +303,7 @@ void hv_vcpu_turn(struct hv_vcpu *v)
 	v->run.inject_vector = -1;
 	v->run.request_intr_window = false;
 	v->run.exception_vector = -1;
+	v->run.inject_nmi = false;
 	if (err) {
 		hv_vm_stop_from_vcpu(v, HV_STOP_ERROR, err, "vcpu %u: backend run failed (%d)", v->id, err);
 		return;
@@ -713,6 +722,7 @@ void hv_vm_get_stats(struct hv_vm *vm, struct hv_vm_stats *st)
 	for (unsigned i = 0; i < HV_EXIT_REASON_COUNT; i++)
 		st->exits[i] = atomic_load_relaxed(&vm->stats.exits[i]);
 	st->injected_irqs = atomic_load_relaxed(&vm->stats.injected_irqs);
+	st->injected_nmis = atomic_load_relaxed(&vm->stats.injected_nmis);
 }
 
 int hv_vm_get_vcpu_regs(struct hv_vm *vm, unsigned vcpu, struct hv_regs *r, struct hv_sregs *s)

@@ -14,9 +14,10 @@
 
 #include "svm_internal.h"
 
-#define RFLAGS_IF    (1ull << 9)
-#define FXSAVE_FCW   0x037f /* x87 control word after FNINIT */
-#define FXSAVE_MXCSR 0x1f80
+#define RFLAGS_IF      (1ull << 9)
+#define SVM_NMI_VECTOR 2
+#define FXSAVE_FCW     0x037f /* x87 control word after FNINIT */
+#define FXSAVE_MXCSR   0x1f80
 
 static int svm_vm_create(void **vm_priv)
 {
@@ -133,22 +134,35 @@ static int svm_set_sregs_op(void *p, const struct hv_sregs *s)
 }
 
 /* Puts the next event into EVENTINJ: an exception already there first,
- * then a delivery the last exit interrupted, then hv/'s interrupt. What
- * cannot go now waits, with an interrupt window so it goes soon. */
+ * then a delivery the last exit interrupted, then an NMI unless the guest
+ * still runs its NMI handler, then hv/'s interrupt. What cannot go now
+ * waits, with an interrupt window so it goes soon (an NMI held by the
+ * handler waits for the IRET intercept instead). */
 static void prepare_events(struct svm_vcpu *v, bool want_window)
 {
 	struct vmcb_control *c = &v->vmcb->ctl;
+	bool nmi_waits;
 
 	if (!(c->event_inj & VMCB_EVT_VALID)) {
 		if (v->reinject & VMCB_EVT_VALID) {
 			c->event_inj = v->reinject;
 			v->reinject = 0;
+		} else if (v->nmi_pending && !v->nmi_blocked) {
+			c->event_inj = VMCB_EVT_VALID | VMCB_EVT_TYPE_NMI | SVM_NMI_VECTOR;
+			v->nmi_pending = false;
+			v->nmi_blocked = true;
+			v->iret_seen = false;
 		} else if (v->pending_irq >= 0) {
 			c->event_inj = VMCB_EVT_VALID | VMCB_EVT_TYPE_INTR | (uint64_t)(v->pending_irq & 0xff);
 			v->pending_irq = -1;
 		}
 	}
-	if (want_window || v->pending_irq >= 0 || (v->reinject & VMCB_EVT_VALID)) {
+	if (v->nmi_blocked && !v->iret_seen)
+		c->intercept_misc1 |= VMCB_I1_IRET;
+	else
+		c->intercept_misc1 &= ~VMCB_I1_IRET;
+	nmi_waits = v->nmi_pending && (!v->nmi_blocked || v->iret_seen);
+	if (want_window || v->pending_irq >= 0 || (v->reinject & VMCB_EVT_VALID) || nmi_waits) {
 		c->int_ctl |= VMCB_INT_V_IRQ | VMCB_INT_V_IGN_TPR | (0xfull << VMCB_INT_V_PRIO_SHIFT);
 		c->intercept_misc1 |= VMCB_I1_VINTR;
 	}
@@ -205,6 +219,8 @@ static int svm_run(void *p, struct hv_run *run)
 	v->last = HV_EXIT_NONE;
 	if (run->inject_vector >= 0)
 		v->pending_irq = run->inject_vector;
+	if (run->inject_nmi)
+		v->nmi_pending = true; /* a second one merges, as a CPU latches one */
 	for (;;) {
 		prepare_events(v, run->request_intr_window);
 		if (!enter(v)) {

@@ -279,6 +279,9 @@ enum svm_exit_action svm_decode_exit(struct svm_vcpu *v, struct hv_exit *e)
 	vmcb->ctl.intercept_misc1 &= ~VMCB_I1_VINTR;
 	if (vmcb->ctl.exit_int_info & VMCB_EVT_VALID)
 		v->reinject = vmcb->ctl.exit_int_info;
+	/* The IRET that ended the NMI handler has run once rip moved on. */
+	if (v->iret_seen && vmcb->save.rip != v->iret_rip)
+		v->nmi_blocked = v->iret_seen = false;
 
 	switch (code) {
 	case VMEXIT_IOIO: return decode_io(v, e, info1, info2);
@@ -316,6 +319,12 @@ enum svm_exit_action svm_decode_exit(struct svm_vcpu *v, struct hv_exit *e)
 	case VMEXIT_SMI: e->reason = HV_EXIT_EXTERNAL_INTR; break;
 	case VMEXIT_VINTR: e->reason = HV_EXIT_INTR_WINDOW; break;
 	case VMEXIT_INVALID: e->reason = HV_EXIT_INVALID_STATE; break;
+	case VMEXIT_IRET:
+		/* Intercepted only while an NMI we injected blocks others. */
+		v->iret_seen = true;
+		v->iret_rip = vmcb->save.rip;
+		v->internal_exits++;
+		return SVM_EXIT_REENTER;
 	case VMEXIT_INVD:
 		/* Dropping caches the host relies on is not the guest's call. */
 		vmcb->save.rip += LEN_INVD;

@@ -52,6 +52,11 @@ struct svm_vcpu {
 	 * interrupt hv/ acked that could not be injected yet. */
 	uint64_t reinject;
 	int pending_irq;
+	/* NMIs: one hv/ handed over that waits; blocking from our injection
+	 * until the guest's next IRET has run (the IRET intercept, then the
+	 * first exit at another rip: the intercept comes before the IRET). */
+	bool nmi_pending, nmi_blocked, iret_seen;
+	uint64_t iret_rip;
 	/* Counted for tests and logs. */
 	uint64_t internal_exits;
 };

@@ -16,9 +16,10 @@
 
 #include "vmx_internal.h"
 
-#define RFLAGS_IF    (1ull << 9)
-#define FXSAVE_FCW   0x037f
-#define FXSAVE_MXCSR 0x1f80
+#define RFLAGS_IF      (1ull << 9)
+#define FXSAVE_FCW     0x037f
+#define FXSAVE_MXCSR   0x1f80
+#define VMX_NMI_VECTOR 2
 
 static int vmx_vm_create(void **vm_priv)
 {
@@ -168,10 +169,18 @@ static int vmx_set_sregs_op(void *p, const struct hv_sregs *s)
 	return 0;
 }
 
+/* Whether the guest takes an NMI at the next entry: not while it runs its
+ * NMI handler (blocking by NMI, until IRET) nor in a MOV SS shadow (VM
+ * entry refuses that). */
+static bool nmi_allowed(const struct vmx_vcpu *v)
+{
+	return !(v->interruptibility & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_MOVSS));
+}
+
 /* The next event for the VM-entry interruption-information field: an
  * exception already there first, then a delivery the last exit
- * interrupted, then hv/'s interrupt. What cannot go now waits, with an
- * interrupt window so it goes soon. */
+ * interrupted, then an NMI, then hv/'s interrupt. What cannot go now
+ * waits, with an interrupt or NMI window so it goes soon. */
 static void prepare_events(struct vmx_vcpu *v, bool want_window)
 {
 	if (!(v->entry_info & INTR_INFO_VALID)) {
@@ -184,6 +193,23 @@ static void prepare_events(struct vmx_vcpu *v, bool want_window)
 			v->entry_error = v->reinject_error;
 			v->entry_len = type >= INTR_TYPE_SW_INTR ? v->reinject_len : 0;
 			v->reinject_info = 0;
+			/* An NMI whose delivery an exit interrupted goes in
+			 * again; the blocking it left must go (the entry sets
+			 * it anew). */
+			if (type == INTR_TYPE_NMI && (v->interruptibility & INTERRUPTIBILITY_NMI)) {
+				v->interruptibility &= ~INTERRUPTIBILITY_NMI;
+				v->dirty = true;
+			}
+		} else if (v->nmi_pending && nmi_allowed(v)) {
+			v->entry_info = INTR_INFO_VALID | INTR_TYPE_NMI | VMX_NMI_VECTOR;
+			v->entry_len = 0;
+			v->nmi_pending = false;
+			/* Some CPUs refuse an NMI in an STI shadow; others exit
+			 * for the NMI window inside one. The NMI goes first. */
+			if (v->interruptibility & INTERRUPTIBILITY_STI) {
+				v->interruptibility &= ~INTERRUPTIBILITY_STI;
+				v->dirty = true;
+			}
 		} else if (v->pending_irq >= 0) {
 			v->entry_info = INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)(v->pending_irq & 0xff);
 			v->entry_len = 0;
@@ -191,6 +217,7 @@ static void prepare_events(struct vmx_vcpu *v, bool want_window)
 		}
 	}
 	v->window = want_window || v->pending_irq >= 0 || (v->reinject_info & INTR_INFO_VALID);
+	v->nmi_window = v->nmi_pending && v->vm->ctls.nmi_window;
 }
 
 enum enter_result { ENTER_EXITED, ENTER_KICKED, ENTER_FAILED };
@@ -212,7 +239,8 @@ static int load(struct vmx_vcpu *v, uint64_t *hw)
 	vmx_host_update(v);
 	if (v->dirty)
 		vmx_guest_write(v);
-	vmx_write(VMCS_PROC_CTLS, v->vm->ctls.proc | (v->window ? PROC_INTR_WINDOW : 0));
+	vmx_write(VMCS_PROC_CTLS,
+	          v->vm->ctls.proc | (v->window ? PROC_INTR_WINDOW : 0) | (v->nmi_window ? PROC_NMI_WINDOW : 0));
 	if (v->vm->ctls.pin & PIN_PREEMPT_TIMER)
 		vmx_write(VMCS_GUEST_PREEMPT_TIMER, VMX_PREEMPT_TSC >> v->vm->caps.preempt_rate);
 	vmx_write(VMCS_ENTRY_INTR_INFO, v->entry_info);
@@ -304,6 +332,8 @@ static int vmx_run(void *p, struct hv_run *run)
 	v->last = HV_EXIT_NONE;
 	if (run->inject_vector >= 0)
 		v->pending_irq = run->inject_vector;
+	if (run->inject_nmi)
+		v->nmi_pending = true; /* a second one merges, as a CPU latches one */
 	for (;;) {
 		enum vmx_exit_action act = VMX_EXIT_REPORT;
 		enum enter_result r;

@@ -116,13 +116,14 @@ int hv_vmx_compute_ctls(const struct hv_vmx_caps *c, struct hv_vmx_ctls *o, cons
 	const char *no = NULL;
 
 	memset(o, 0, sizeof(*o));
-	/* Host interrupts and NMIs end the guest, and the preemption timer
+	/* Host interrupts and NMIs end the guest (virtual NMIs where the CPU
+	 * has them), and the preemption timer
 	 * bounds a stay in the guest where the CPU has it; every port and MSR
 	 * is checked against the bitmaps; CR8 goes to hv/ (no TPR shadow: a
 	 * guest must not write the host's TPR); RDTSC exits to read hv/'s TSC
 	 * (a 1 GHz clock, as RDMSR and the TSC-deadline timer see it); MWAIT
 	 * and MONITOR exit to get #UD (CPUID hides them). */
-	if (hv_vmx_ctl(c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPT_TIMER, &o->pin))
+	if (hv_vmx_ctl(c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPT_TIMER | PIN_VIRTUAL_NMIS, &o->pin))
 		no = "external-interrupt or NMI exiting";
 	else if (hv_vmx_ctl(c->proc,
 	                    PROC_HLT | PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY | PROC_CR8_LOAD |
@@ -144,6 +145,10 @@ int hv_vmx_compute_ctls(const struct hv_vmx_caps *c, struct hv_vmx_ctls *o, cons
 		/* Set per entry from the guest's EFER.LMA and hv/'s requests. */
 		o->entry &= ~ENTRY_IA32E;
 		o->proc &= ~PROC_INTR_WINDOW;
+		/* Virtual NMIs let the CPU track the guest's NMI blocking (an
+		 * injected NMI blocks, the guest's IRET unblocks) and exit at
+		 * an NMI window; without them a held NMI waits for any exit. */
+		o->nmi_window = (o->pin & PIN_VIRTUAL_NMIS) && ((c->proc >> 32) & PROC_NMI_WINDOW);
 		/* PAT is switched only when both directions can. */
 		if (!(o->entry & ENTRY_LOAD_PAT) || !(o->exit & EXIT_LOAD_PAT) || !(o->exit & EXIT_SAVE_PAT)) {
 			o->entry &= ~(ENTRY_LOAD_PAT & ~(uint32_t)c->entry);

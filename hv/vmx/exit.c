@@ -307,7 +307,7 @@ enum vmx_exit_action vmx_decode_exit(struct vmx_vcpu *v, struct hv_exit *e)
 	memset(e, 0, sizeof(*e));
 	e->hw_code = reason;
 	e->rip = v->rip;
-	v->window = false; /* the request lasts one entry: hv/ asks again */
+	v->window = v->nmi_window = false; /* the request lasts one entry: hv/ asks again */
 	if (reason & VMX_EXIT_REASON_FAILED) {
 		e->reason = HV_EXIT_INVALID_STATE;
 		return VMX_EXIT_REPORT;
@@ -350,6 +350,10 @@ enum vmx_exit_action vmx_decode_exit(struct vmx_vcpu *v, struct hv_exit *e)
 	case VMX_EXIT_TRIPLE_FAULT: e->reason = HV_EXIT_SHUTDOWN; return VMX_EXIT_REPORT;
 	case VMX_EXIT_EXTERNAL_INTR: e->reason = HV_EXIT_EXTERNAL_INTR; return VMX_EXIT_REPORT;
 	case VMX_EXIT_INTR_WINDOW: e->reason = HV_EXIT_INTR_WINDOW; return VMX_EXIT_REPORT;
+	case VMX_EXIT_NMI_WINDOW:
+		/* The guest's NMI handler returned: the held NMI goes in now. */
+		v->internal_exits++;
+		return VMX_EXIT_REENTER;
 	case VMX_EXIT_EXCEPTION_NMI: {
 		uint32_t info = v->xi.intr_info;
 		unsigned vec = info & INTR_INFO_VECTOR_MASK;

@@ -80,7 +80,9 @@ struct vmx_vcpu {
 	uint32_t entry_info, entry_error, entry_len;
 	uint32_t reinject_info, reinject_error, reinject_len;
 	int pending_irq;
-	bool window; /* interrupt-window exiting for this entry */
+	bool window;      /* interrupt-window exiting for this entry */
+	bool nmi_pending; /* an NMI hv/ handed over, held while NMIs are blocked */
+	bool nmi_window;  /* NMI-window exiting for this entry */
 	/* The exit's information fields, read on the CPU right after it. */
 	struct {
 		uint32_t reason, insn_len, insn_info, intr_info, intr_error, idt_info, idt_error;

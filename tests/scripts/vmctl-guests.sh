@@ -24,6 +24,7 @@ io --multiboot 11
 cpuid --multiboot 9
 msr --multiboot 8
 irq --multiboot 6
+nmi --multiboot 7
 smp --multiboot,--cpus=3 8
 virtio_blk --multiboot,--disk=/tmp/disk.img 12
 linux64 - 9

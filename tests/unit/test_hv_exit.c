@@ -1,7 +1,8 @@
 /* Check unit tests of exit dispatch through the simulated backend: port
  * I/O completion, MMIO emulation from a nested page fault (a real
  * instruction fetched through real guest page tables), the CPUID and MSR
- * policies, hypercalls and HLT woken by an interrupt. Scripts record what
+ * policies, hypercalls, HLT woken by an interrupt and NMIs (not masked by
+ * IF). Scripts record what
  * they see; the test body checks it once the VM stopped. */
 #include <hv/hypercall.h>
 #include <hv/vm.h>
@@ -527,6 +528,87 @@ START_TEST(test_hlt_woken_by_interrupt)
 }
 END_TEST
 
+/* ---- NMIs ---- */
+
+static volatile bool nmi_raised, irq_too;
+static volatile unsigned nmi_acks;
+
+static int nmi_pending(void *ctx, unsigned cpu)
+{
+	(void)ctx, (void)cpu;
+	return nmi_raised ? 256 /* HV_INTC_NMI */ : irq_too ? 0x31 : -1;
+}
+
+static void nmi_ack(void *ctx, unsigned cpu, int vector)
+{
+	(void)ctx, (void)cpu;
+	if (vector == 256) {
+		nmi_raised = false;
+		nmi_acks++;
+	} else {
+		irq_too = false;
+	}
+}
+
+static void nmi_steps(unsigned step, unsigned vcpu, struct hv_regs *r, struct hv_sregs *s, struct hv_run *run)
+{
+	(void)vcpu, (void)s;
+	switch (step) {
+	case 0: /* an NMI and an interrupt arrive while IF is clear */
+		r->rflags &= ~IF;
+		run->exit.reason = HV_EXIT_IO;
+		run->exit.u.io = (typeof(run->exit.u.io)){.port = 0x80, .size = 1};
+		nmi_raised = irq_too = true;
+		break;
+	case 1: /* the NMI went in despite IF; then cli; hlt */
+		run->exit.reason = HV_EXIT_HLT;
+		run->exit.insn_len = 1;
+		break;
+	}
+}
+
+static int body_nmi_not_masked_by_if(void)
+{
+	static const struct hv_vm_intr_source src = {nmi_pending, nmi_ack, NULL, NULL, NULL};
+	struct hv_vm *vm = make_vm(1, nmi_steps);
+	struct hv_vm_stats st;
+
+	ck_assert_int_eq(hv_vm_set_intr_source(vm, &src), 0);
+	ck_assert_int_eq(hv_vm_start(vm), 0);
+	while (steps[0] < 2)
+		thread_sleep_ns(100 * US);
+	thread_sleep_ns(20 * MS);
+	ck_assert_uint_eq(steps[0], 2); /* halted with IF clear: no more runs */
+	ck_assert(!seen_run[0][0].inject_nmi);
+	ck_assert(seen_run[0][1].inject_nmi);
+	ck_assert_int_eq(seen_run[0][1].inject_vector, -1); /* the interrupt waits for IF */
+	ck_assert(seen_run[0][1].request_intr_window);
+	ck_assert_uint_eq(nmi_acks, 1);
+
+	/* An NMI ends HLT even with IF clear (the interrupt does not). */
+	hv_vm_lock_devices(vm);
+	nmi_raised = true;
+	hv_vm_unlock_devices(vm);
+	hv_vm_kick_vcpu(vm, 0);
+	ck_assert_int_eq(hv_vm_wait(vm, 5000 * MS), 0); /* step 2 is the default shutdown */
+	ck_assert_uint_eq(steps[0], 3);
+	ck_assert(seen_run[0][2].inject_nmi);
+	ck_assert_int_eq(seen_run[0][2].inject_vector, -1);
+	ck_assert_uint_eq(seen[0][2].rip, 0xfff0 + 1); /* past the hlt */
+	hv_vm_get_stats(vm, &st);
+	ck_assert_uint_eq(st.injected_nmis, 2);
+	ck_assert_uint_eq(st.injected_irqs, 0);
+	ck_assert_uint_eq(nmi_acks, 2);
+	hv_vm_destroy(vm);
+	return 0;
+}
+
+START_TEST(test_nmi_not_masked_by_if)
+{
+	boot_kernel_and_run(body_nmi_not_masked_by_if, 2);
+}
+END_TEST
+
 UNIT_SUITE(hv_exit_suite)
 Suite *hv_exit_suite(void)
 {
@@ -540,6 +622,7 @@ Suite *hv_exit_suite(void)
 	tcase_add_exit_test(tc, test_msr_policy, 0);
 	tcase_add_exit_test(tc, test_hypercalls, 0);
 	tcase_add_exit_test(tc, test_hlt_woken_by_interrupt, 0);
+	tcase_add_exit_test(tc, test_nmi_not_masked_by_if, 0);
 	suite_add_tcase(s, tc);
 	return s;
 }

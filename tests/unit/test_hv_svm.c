@@ -88,6 +88,13 @@ static void sim_vmrun(void *ctx, struct vmcb *vmcb, struct hv_svm_gprs *g, uint8
 		switch (b[0]) {
 		case 0x90: s->rip += 1; continue;
 		case 0xeb: /* jmp $: spins until a host interrupt */ exit_with(vmcb, VMEXIT_INTR, 0, 0); return;
+		case 0xcf: /* iret: returns to the next byte */
+			if (vmcb->ctl.intercept_misc1 & VMCB_I1_IRET) {
+				exit_with(vmcb, VMEXIT_IRET, 0, 0);
+				return;
+			}
+			s->rip += 1;
+			continue;
 		case 0xa1: {
 			uint32_t addr;
 			memcpy(&addr, b + 1, 4);
@@ -743,6 +750,57 @@ static int body_events(void)
 	run_expect(HV_EXIT_EXTERNAL_INTR);
 	ck_assert_uint_eq(cpu.log[n].event_inj, VMCB_EVT_VALID | VMCB_EVT_TYPE_INTR | 0x31);
 	ck_assert(hr.intr_ready);
+
+	/* NMIs: not masked by IF; an injected one blocks the next until the
+	 * guest's IRET has run (IRET intercept, then an exit at another rip),
+	 * and the held one goes before an interrupt. */
+	v->vmcb->save.rflags &= ~(1ull << 9);
+	n = cpu.entries;
+	hr.inject_nmi = true;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	hr.inject_nmi = false;
+	ck_assert_uint_eq(cpu.log[n].event_inj, VMCB_EVT_VALID | VMCB_EVT_TYPE_NMI | 2);
+	ck_assert(cpu.log[n].misc1 & VMCB_I1_IRET);
+	ck_assert(!(cpu.log[n].int_ctl & VMCB_INT_V_IRQ));
+	ck_assert(!hr.intr_ready); /* IF clear */
+	n = cpu.entries;
+	hr.inject_nmi = true;
+	run_expect(HV_EXIT_EXTERNAL_INTR); /* still in the handler: held */
+	hr.inject_nmi = false;
+	ck_assert(!(cpu.log[n].event_inj & VMCB_EVT_VALID));
+	ck_assert(cpu.log[n].misc1 & VMCB_I1_IRET);
+	ck_assert(v->nmi_pending && v->nmi_blocked);
+	{
+		static const uint8_t iret_code[] = {0xcf, 0xeb, 0xfe}; /* iret; jmp . */
+		uint64_t internal = v->internal_exits;
+
+		memcpy(cpu.ram + CODE + 0x100, iret_code, sizeof(iret_code));
+		v->vmcb->save.rip = CODE + 0x100;
+		v->vmcb->save.rflags |= 1u << 9;
+		n = cpu.entries;
+		run_expect(HV_EXIT_EXTERNAL_INTR);
+		/* Entry n: the IRET exits (the backend re-enters); entry n + 1:
+		 * no IRET intercept, a window to come back after it. */
+		ck_assert_uint_eq(v->internal_exits, internal + 1);
+		ck_assert_uint_eq(cpu.entries, n + 2);
+		ck_assert(!(cpu.log[n].event_inj & VMCB_EVT_VALID));
+		ck_assert(!(cpu.log[n + 1].event_inj & VMCB_EVT_VALID));
+		ck_assert(!(cpu.log[n + 1].misc1 & VMCB_I1_IRET));
+		ck_assert(cpu.log[n + 1].int_ctl & VMCB_INT_V_IRQ);
+		ck_assert_uint_eq(v->vmcb->save.rip, CODE + 0x101);
+		ck_assert(!v->nmi_blocked);
+	}
+	n = cpu.entries;
+	hr.inject_vector = 0x33;           /* hv/ saw IF set */
+	run_expect(HV_EXIT_EXTERNAL_INTR); /* the held NMI first, then the interrupt */
+	ck_assert_uint_eq(cpu.log[n].event_inj, VMCB_EVT_VALID | VMCB_EVT_TYPE_NMI | 2);
+	ck_assert(!v->nmi_pending && v->nmi_blocked);
+	ck_assert_int_eq(v->pending_irq, 0x33);
+	v->nmi_blocked = false; /* as if its handler returned */
+	n = cpu.entries;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	ck_assert_uint_eq(cpu.log[n].event_inj, VMCB_EVT_VALID | VMCB_EVT_TYPE_INTR | 0x33);
+	ck_assert(!(cpu.log[n].misc1 & VMCB_I1_IRET));
 
 	/* Kicks: before a run, no VMRUN at all; an INTR exit with a kick
 	 * pending is a cancelled run. */

@@ -74,6 +74,7 @@ static struct {
 	uint32_t force_reason, force_intr_info, force_idt_info, force_len;
 	uint64_t force_qual, force_gpa;
 	bool forced;
+	bool iret; /* the guest's IRET ends NMI blocking in this run */
 	unsigned entries;
 } cpu;
 
@@ -114,6 +115,10 @@ static void sim_run(void *ctx, struct hv_vmx_gprs *g)
 		rip += 3;
 	S(VMCS_IDT_VECTORING_INFO, cpu.force_idt_info);
 	cpu.force_idt_info = 0;
+	if (cpu.iret) {
+		cpu.iret = false;
+		S(VMCS_GUEST_INTERRUPTIBILITY, F(VMCS_GUEST_INTERRUPTIBILITY) & ~INTERRUPTIBILITY_NMI);
+	}
 	if (cpu.forced) {
 		cpu.forced = false;
 		S(VMCS_GUEST_RIP, rip);
@@ -317,7 +322,8 @@ static int body_caps(void)
 	ck_assert_uint_eq(c.revision, 4);
 	ck_assert_uint_eq(c.proc, skylake.true_proc); /* TRUE controls used */
 	ck_assert_int_eq(hv_vmx_compute_ctls(&c, &k, &why), 0);
-	ck_assert_uint_eq(k.pin, 0x5f);        /* default-1 0x16 + ext-int, NMI exiting, preemption timer */
+	ck_assert_uint_eq(k.pin, 0x7f); /* default-1 0x16 + ext-int, NMI exiting, virtual NMIs, preemption timer */
+	ck_assert(k.nmi_window);
 	ck_assert_uint_eq(k.proc, 0xb61875f2); /* TRUE default-1 without CR3 exiting, with RDTSC exiting */
 	ck_assert(!(k.proc & (PROC_CR3_LOAD | PROC_CR3_STORE | PROC_INTR_WINDOW | PROC_UNCOND_IO)));
 	ck_assert_uint_eq(c.preempt_rate, 7);
@@ -333,7 +339,8 @@ static int body_caps(void)
 	ck_assert_uint_eq(k.proc, 0xb619e5f2 & ~(PROC_MWAIT | PROC_MONITOR)); /* CR3 exiting forced */
 	ck_assert(k.proc & PROC_CR3_LOAD);
 	ck_assert_uint_eq(k.proc2, PROC2_EPT | PROC2_UNRESTRICTED);
-	ck_assert_uint_eq(k.pin, 0x1f); /* no preemption timer */
+	ck_assert_uint_eq(k.pin, 0x1f); /* no preemption timer, no virtual NMIs */
+	ck_assert(!k.nmi_window);
 	ck_assert(!(k.proc & PROC_RDTSC));
 	ck_assert_uint_eq(k.exit, 0x336fff);
 	ck_assert_uint_eq(k.entry, 0x91ff);
@@ -415,7 +422,7 @@ static int body_vmcs_setup(void)
 	ck_assert_uint_eq(st.vmxons, 1);
 	ck_assert_uint_eq(st.launches, 1);
 	ck_assert_uint_eq(st.vmfails, 0);
-	ck_assert_uint_eq(field(VMCS_PIN_CTLS), 0x5f);
+	ck_assert_uint_eq(field(VMCS_PIN_CTLS), 0x7f);
 	ck_assert_uint_eq(field(VMCS_PROC_CTLS), 0xb61875f2);
 	ck_assert_uint_eq(field(VMCS_GUEST_PREEMPT_TIMER), (1u << 21) >> 7);
 	ck_assert_uint_eq(field(VMCS_PROC_CTLS2), PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID);
@@ -971,6 +978,51 @@ static int body_events(void)
 	ck_assert_uint_eq(st.entry_failures, 0);
 	v->sregs.cr0 = 0x11;
 	v->dirty = true;
+
+	/* NMIs: not masked by IF; the injected one blocks the next (the CPU's
+	 * virtual-NMI blocking), which waits with NMI-window exiting and goes
+	 * in once the guest's IRET ended the blocking, before an interrupt. */
+	v->rflags &= ~(1ull << 9);
+	v->dirty = true;
+	hr.inject_nmi = true;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	hr.inject_nmi = false;
+	hosted_vmx_sim_stats(&st);
+	ck_assert_uint_eq(st.last_entry_intr, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+	ck_assert(!(st.last_proc & PROC_NMI_WINDOW));
+	ck_assert(v->interruptibility & INTERRUPTIBILITY_NMI);
+	v->rflags |= 1ull << 9;
+	v->interruptibility |= INTERRUPTIBILITY_STI; /* sti just before */
+	v->dirty = true;
+	hr.inject_nmi = true;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	hr.inject_nmi = false;
+	hosted_vmx_sim_stats(&st);
+	ck_assert(!(st.last_entry_intr & INTR_INFO_VALID)); /* NMI blocked */
+	ck_assert(st.last_proc & PROC_NMI_WINDOW);
+	ck_assert(v->nmi_pending);
+	ck_assert_uint_eq(st.entry_failures, 0);
+	{
+		uint64_t internal = v->internal_exits;
+
+		cpu.iret = true;
+		cpu.forced = true, cpu.force_reason = VMX_EXIT_NMI_WINDOW;
+		v->interruptibility |= INTERRUPTIBILITY_STI;
+		v->dirty = true;
+		run_expect(HV_EXIT_EXTERNAL_INTR); /* the window exit stays in the backend */
+		ck_assert_uint_eq(v->internal_exits, internal + 1);
+	}
+	hosted_vmx_sim_stats(&st);
+	ck_assert_uint_eq(st.last_entry_intr, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+	ck_assert(!(st.last_proc & PROC_NMI_WINDOW));
+	ck_assert(!v->nmi_pending);
+	ck_assert_uint_eq(st.entry_failures, 0);
+	v->interruptibility = 0; /* the handler's IRET */
+	v->dirty = true;
+	hr.inject_vector = 0x33;
+	run_expect(HV_EXIT_EXTERNAL_INTR);
+	hosted_vmx_sim_stats(&st);
+	ck_assert_uint_eq(st.last_entry_intr, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | 0x33);
 
 	/* Kicks: before a run, no entry at all; an exit for a host interrupt
 	 * with a kick pending is a cancelled run. */

@@ -296,6 +296,7 @@ enum vmx_exit_reason {
 
 #define INTERRUPTIBILITY_STI   (1u << 0)
 #define INTERRUPTIBILITY_MOVSS (1u << 1)
+#define INTERRUPTIBILITY_NMI   (1u << 3) /* blocking by NMI (virtual-NMI blocking with virtual NMIs) */
 
 /* ---- exit qualifications ---- */
 #define IO_QUAL_SIZE(q) ((unsigned)((q)&7) + 1)

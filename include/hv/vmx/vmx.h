@@ -48,6 +48,7 @@ struct hv_vmx_caps {
 /* The control fields the backend runs with. */
 struct hv_vmx_ctls {
 	uint32_t pin, proc, proc2, exit, entry;
+	bool nmi_window; /* NMI-window exiting may be set (with virtual NMIs) */
 };
 
 void hv_vmx_parse_caps(bool cpuid_vmx, const struct hv_vmx_msrs *m, struct hv_vmx_caps *c);
