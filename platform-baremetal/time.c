@@ -80,6 +80,16 @@ ktime_t plat_time_ns(void)
 	return (ktime_t)(((unsigned __int128)(now - tsc_at_boot) * ns_mult) >> 32);
 }
 
+uint64_t plat_tsc_read(void)
+{
+	return rdtsc();
+}
+
+uint64_t plat_tsc_khz(void)
+{
+	return tsc_freq / 1000;
+}
+
 void delay_ns(uint64_t ns)
 {
 	ktime_t end = plat_time_ns() + ns;

@@ -50,6 +50,40 @@ ktime_t plat_time_ns(void)
 	return host_ns() - boot_ns;
 }
 
+uint64_t plat_tsc_read(void)
+{
+#if defined(__x86_64__)
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+#else
+	return 0;
+#endif
+}
+
+/* The host TSC against the host's monotonic clock over a few ms, once.
+ * Virtual time has no rate to give (and must not depend on the host). */
+uint64_t plat_tsc_khz(void)
+{
+	static uint64_t khz;
+
+	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
+		return 0;
+#if defined(__x86_64__)
+	if (!__atomic_load_n(&khz, __ATOMIC_ACQUIRE)) {
+		uint64_t t0 = host_ns(), c0 = plat_tsc_read(), t1, c1;
+
+		do {
+			t1 = host_ns();
+		} while (t1 - t0 < 5000000);
+		c1 = plat_tsc_read();
+		__atomic_store_n(&khz, (c1 - c0) * 1000000 / (t1 - t0), __ATOMIC_RELEASE);
+	}
+#endif
+	return khz;
+}
+
 ktime_t hosted_time_peek(void)
 {
 	if (hosted_cfg.time_mode == HOSTED_TIME_VIRTUAL)
