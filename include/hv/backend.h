@@ -45,6 +45,12 @@ struct hv_backend {
 	int (*run)(void *vcpu_priv, struct hv_run *run);
 	/* From any thread or interrupt context. */
 	void (*kick)(void *vcpu_priv);
+	/* Optional, for guests that read the TSC without exiting (RDTSC).
+	 * set_tsc_offset: from the next entry on, the guest's TSC is the
+	 * host's (plat_tsc_read) plus `offset`. guest_tsc: a backend that runs
+	 * the guest TSC itself (KVM) gives its rate and its value now. */
+	void (*set_tsc_offset)(void *vcpu_priv, int64_t offset);
+	int (*guest_tsc)(void *vcpu_priv, uint64_t *khz, uint64_t *tsc);
 };
 
 /* The simulated backend: each run asks `next` for the exit to report. The
