@@ -667,6 +667,24 @@ static void kvm_kick(void *vcpu_priv)
 		syscall(SYS_tgkill, getpid(), tid, KVM_KICK_SIGNAL);
 }
 
+/* KVM runs the guest TSC (from 0 at vCPU creation, at the rate it
+ * reports): hv/ learns its rate and value for the TSC-deadline timer. */
+static int kvm_guest_tsc(void *vcpu_priv, uint64_t *khz, uint64_t *tsc)
+{
+	struct kvm_vcpu *v = vcpu_priv;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = {.hdr.nmsrs = 1, .e.index = 0x10 /* IA32_TSC */};
+	int rate = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+
+	if (rate <= 0 || ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		return -EIO;
+	*khz = (uint64_t)rate;
+	*tsc = m.e.data;
+	return 0;
+}
+
 const struct hv_backend hv_backend_kvm = {
     .name = "kvm",
     .cpuid_in_table = true,
@@ -684,4 +702,5 @@ const struct hv_backend hv_backend_kvm = {
     .set_cpuid = kvm_set_cpuid,
     .run = kvm_run,
     .kick = kvm_kick,
+    .guest_tsc = kvm_guest_tsc,
 };

@@ -10,6 +10,8 @@
 #define BASIC_MAX 0xb
 #define EXT_MAX   0x80000008u
 #define SIG_FMS   0x000306a9u /* family 6, model 0x3a, stepping 9 */
+/* The timing leaf VMware defined and others follow: eax TSC kHz, ebx bus kHz. */
+#define HV_CPUID_TIMING_LEAF 0x40000010u
 
 /* Leaf 1 edx */
 #define F_FPU   (1u << 0)
@@ -124,6 +126,59 @@ unsigned hv_cpuid_build(struct hv_cpuid_entry *out, unsigned ncpus, unsigned cpu
 		    str4(brand + 16 * i + 12));
 	put(&b, 0x80000006u, -1, 0, 0, 256u << 16 | 6u << 12 | 64u, 0); /* L2: 256 KiB, 8-way, 64 B */
 	put(&b, 0x80000008u, -1, 39u | 48u << 8, 0, 0, 0);              /* 39 physical, 48 linear bits */
+	return b.n;
+}
+
+/* n/d close to p/q with n <= nmax: the last continued-fraction
+ * convergent within the bound, or the semiconvergent past it when that
+ * is closer. */
+static void best_ratio(uint64_t p, uint64_t q, uint64_t nmax, uint32_t *num, uint32_t *den)
+{
+	uint64_t h0 = 0, h1 = 1, k0 = 1, k1 = 0, pp = p, qq = q;
+
+	while (qq) {
+		uint64_t a = pp / qq, r = pp % qq, h2 = a * h1 + h0, k2 = a * k1 + k0;
+
+		if (h2 > nmax || k2 > UINT32_MAX) {
+			uint64_t t = h1 ? (nmax - h0) / h1 : a, hs, ks;
+
+			t = MIN(t, a);
+			hs = t * h1 + h0;
+			ks = t * k1 + k0;
+			if (t && k1 && ks <= UINT32_MAX) {
+				uint64_t e1 = h1 * q > p * k1 ? h1 * q - p * k1 : p * k1 - h1 * q;
+				uint64_t es = hs * q > p * ks ? hs * q - p * ks : p * ks - hs * q;
+
+				if (es * k1 < e1 * ks) /* es / ks < e1 / k1 */
+					h1 = hs, k1 = ks;
+			}
+			break;
+		}
+		h0 = h1, h1 = h2, k0 = k1, k1 = k2;
+		pp = qq, qq = r;
+	}
+	*num = h1 ? (uint32_t)h1 : 1;
+	*den = k1 ? (uint32_t)k1 : 1;
+}
+
+unsigned hv_cpuid_add_clocks(struct hv_cpuid_entry *t, unsigned n, uint32_t tsc_khz, uint32_t bus_khz)
+{
+	struct builder b = {t, n};
+	uint32_t num, den;
+
+	if (!tsc_khz || !bus_khz || bus_khz > UINT32_MAX / 1000)
+		return n;
+	for (unsigned i = 0; i < n; i++) {
+		if (t[i].leaf == 0)
+			t[i].eax = MAX(t[i].eax, 0x16u);
+		if (t[i].leaf == HV_CPUID_SIGNATURE_LEAF)
+			t[i].eax = MAX(t[i].eax, HV_CPUID_TIMING_LEAF);
+	}
+	/* Linux computes crystal kHz * numerator in 32 bits. */
+	best_ratio(tsc_khz, bus_khz, UINT32_MAX / bus_khz, &num, &den);
+	put(&b, 0x15, -1, den, num, bus_khz * 1000, 0);
+	put(&b, 0x16, -1, tsc_khz / 1000, tsc_khz / 1000, bus_khz / 1000, 0);
+	put(&b, HV_CPUID_TIMING_LEAF, -1, tsc_khz, bus_khz, 0, 0);
 	return b.n;
 }
 

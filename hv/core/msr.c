@@ -1,13 +1,12 @@
 /* The guest MSR policy. The interrupt controller owns its MSRs (APIC_BASE,
  * TSC_DEADLINE, x2APIC) when there is one; the rest are emulated here:
- * EFER and the segment bases live in the vCPU's sregs, the TSC runs at
- * 1 GHz on the host's monotonic clock plus a per-vCPU offset, MTRRs and
+ * EFER and the segment bases live in the vCPU's sregs, the TSC is the
+ * one RDTSC reads (tsc.c: host TSC plus a per-vCPU offset), MTRRs and
  * PAT are stored values (guest RAM is always write-back underneath), and
  * the model-specific ones a kernel probes read as "nothing there". Any
  * other MSR is #GP, logged once per index. */
 #include <kern/errno.h>
 #include <kern/log.h>
-#include <plat/time.h>
 
 #include "vm_internal.h"
 
@@ -115,8 +114,8 @@ int hv_msr_read(struct hv_vcpu *v, uint32_t index, uint64_t *value)
 	if (err != -ENOENT)
 		return err ? -EPERM : 0;
 	switch (index) {
-	case MSR_TSC: *value = plat_time_ns() + (uint64_t)m->tsc_offset; return 0;
-	case MSR_TSC_ADJUST: *value = (uint64_t)m->tsc_offset; return 0;
+	case MSR_TSC: *value = hv_vcpu_tsc_read(v); return 0;
+	case MSR_TSC_ADJUST: *value = m->tsc_adjust; return 0;
 	case MSR_APIC_BASE: *value = m->apic_base; return 0;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN_ID:
@@ -203,8 +202,8 @@ int hv_msr_write(struct hv_vcpu *v, uint32_t index, uint64_t value)
 	if (err != -ENOENT)
 		return err ? -EPERM : 0;
 	switch (index) {
-	case MSR_TSC: m->tsc_offset = (int64_t)(value - plat_time_ns()); return 0;
-	case MSR_TSC_ADJUST: m->tsc_offset = (int64_t)value; return 0;
+	case MSR_TSC: hv_vcpu_tsc_write(v, value); return 0;
+	case MSR_TSC_ADJUST: hv_vcpu_tsc_adjust_write(v, value); return 0;
 	case MSR_APIC_BASE:
 		/* Without a LAPIC model only the enable bit and base move. */
 		if (value & ~0xffffff000ull & ~(1ull << 11) & ~(1ull << 8))

@@ -384,7 +384,7 @@ static int vcpu_init(struct hv_vm *vm, unsigned id)
 		return err;
 	}
 	hv_msr_reset(v);
-	v->ncpuid = hv_cpuid_build(v->cpuid, vm->ncpus, id, vm->cpuid_features);
+	v->ncpuid = hv_vcpu_cpuid_build(v);
 	if (vm->be->set_cpuid)
 		return vm->be->set_cpuid(v->priv, v->cpuid, v->ncpuid);
 	return 0;
@@ -423,6 +423,11 @@ struct hv_vm *hv_vm_create(const struct hv_vm_config *cfg, int *err)
 		if (e)
 			goto fail_vm;
 	}
+	/* The TSC's rate goes into CPUID: the tables are built again. */
+	hv_vm_tsc_init(vm);
+	e = hv_vm_set_cpuid_features(vm, 0);
+	if (e)
+		goto fail_vm;
 	e = hv_vm_clock_init(vm);
 	if (e)
 		goto fail_vm;
@@ -488,7 +493,7 @@ int hv_vm_set_cpuid_features(struct hv_vm *vm, unsigned features)
 	for (unsigned i = 0; i < vm->ncpus; i++) {
 		struct hv_vcpu *v = &vm->vcpu[i];
 
-		v->ncpuid = hv_cpuid_build(v->cpuid, vm->ncpus, i, features);
+		v->ncpuid = hv_vcpu_cpuid_build(v);
 		if (vm->be->set_cpuid && vm->be->set_cpuid(v->priv, v->cpuid, v->ncpuid))
 			return -EIO;
 	}

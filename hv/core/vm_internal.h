@@ -15,7 +15,8 @@
 
 /* MSRs kept as plain values (hv/core/msr.c). */
 struct hv_msr_state {
-	int64_t tsc_offset;
+	int64_t tsc_offset;  /* guest TSC = hv_vm_host_tsc() + tsc_offset (tsc.c) */
+	uint64_t tsc_adjust; /* IA32_TSC_ADJUST: moves with every change of the offset */
 	uint64_t pat, misc_enable, mtrr_def_type;
 	uint64_t mtrr_var[16]; /* base/mask pairs of 0x200..0x20f */
 	uint64_t mtrr_fixed[11];
@@ -101,7 +102,24 @@ struct hv_vm {
 	struct hv_vm_cleanup cleanup[HV_VM_MAX_CLEANUPS];
 	unsigned ncleanup;
 	void *board; /* hv/core/board_pc.c's devices */
+	/* The guest TSC (tsc.c): tsc_khz, and the plat_time_ns() at which it
+	 * read 0 (for the TSC-deadline timer and CPUID). tsc_host: it is the
+	 * host TSC plus each vCPU's offset; tsc_by_backend: the backend runs
+	 * it (KVM); neither: plat_time_ns() at 1 GHz. */
+	uint64_t tsc_khz;
+	ktime_t tsc_zero;
+	bool tsc_host, tsc_by_backend;
 };
+
+/* tsc.c: after the vCPUs exist. */
+void hv_vm_tsc_init(struct hv_vm *vm);
+/* The counter the guest TSC is offset from. */
+uint64_t hv_vm_host_tsc(struct hv_vm *vm);
+uint64_t hv_vcpu_tsc_read(struct hv_vcpu *v);
+void hv_vcpu_tsc_write(struct hv_vcpu *v, uint64_t value);
+void hv_vcpu_tsc_adjust_write(struct hv_vcpu *v, uint64_t value);
+/* The vCPU's CPUID table from the policy and the VM's clocks. */
+unsigned hv_vcpu_cpuid_build(struct hv_vcpu *v);
 
 /* clock.c */
 int hv_vm_clock_init(struct hv_vm *vm);

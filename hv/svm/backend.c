@@ -252,6 +252,12 @@ static void svm_kick(void *p)
 		plat_ipi_send((unsigned)cpu);
 }
 
+/* RDTSC and RDTSCP are not intercepted: the CPU adds the VMCB's offset. */
+static void svm_set_tsc_offset(void *p, int64_t offset)
+{
+	((struct svm_vcpu *)p)->vmcb->ctl.tsc_offset = (uint64_t)offset;
+}
+
 const struct hv_backend hv_backend_svm = {
     .name = "svm",
     .cpuid_in_table = false,
@@ -267,4 +273,5 @@ const struct hv_backend hv_backend_svm = {
     .set_sregs = svm_set_sregs_op,
     .run = svm_run,
     .kick = svm_kick,
+    .set_tsc_offset = svm_set_tsc_offset,
 };

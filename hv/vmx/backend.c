@@ -243,6 +243,8 @@ static int load(struct vmx_vcpu *v, uint64_t *hw)
 	          v->vm->ctls.proc | (v->window ? PROC_INTR_WINDOW : 0) | (v->nmi_window ? PROC_NMI_WINDOW : 0));
 	if (v->vm->ctls.pin & PIN_PREEMPT_TIMER)
 		vmx_write(VMCS_GUEST_PREEMPT_TIMER, VMX_PREEMPT_TSC >> v->vm->caps.preempt_rate);
+	if (v->vm->ctls.proc & PROC_TSC_OFFSET)
+		vmx_write(VMCS_TSC_OFFSET, (uint64_t)v->tsc_offset);
 	vmx_write(VMCS_ENTRY_INTR_INFO, v->entry_info);
 	vmx_write(VMCS_ENTRY_EXCEPTION_ERROR, v->entry_error);
 	vmx_write(VMCS_ENTRY_INSN_LEN, v->entry_len);
@@ -369,6 +371,12 @@ static void vmx_kick(void *p)
 		plat_ipi_send((unsigned)cpu);
 }
 
+/* With TSC offsetting RDTSC does not exit: the CPU adds the offset. */
+static void vmx_set_tsc_offset(void *p, int64_t offset)
+{
+	((struct vmx_vcpu *)p)->tsc_offset = offset;
+}
+
 const struct hv_backend hv_backend_vmx = {
     .name = "vmx",
     .cpuid_in_table = false,
@@ -384,4 +392,5 @@ const struct hv_backend hv_backend_vmx = {
     .set_sregs = vmx_set_sregs_op,
     .run = vmx_run,
     .kick = vmx_kick,
+    .set_tsc_offset = vmx_set_tsc_offset,
 };

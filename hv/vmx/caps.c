@@ -120,15 +120,16 @@ int hv_vmx_compute_ctls(const struct hv_vmx_caps *c, struct hv_vmx_ctls *o, cons
 	 * has them), and the preemption timer
 	 * bounds a stay in the guest where the CPU has it; every port and MSR
 	 * is checked against the bitmaps; CR8 goes to hv/ (no TPR shadow: a
-	 * guest must not write the host's TPR); RDTSC exits to read hv/'s TSC
-	 * (a 1 GHz clock, as RDMSR and the TSC-deadline timer see it); MWAIT
-	 * and MONITOR exit to get #UD (CPUID hides them). */
+	 * guest must not write the host's TPR); RDTSC reads the host TSC plus
+	 * the vCPU's offset without an exit (TSC offsetting; RDTSC exiting to
+	 * hv/'s TSC where the CPU lacks it); MWAIT and MONITOR exit to get #UD
+	 * (CPUID hides them). */
 	if (hv_vmx_ctl(c->pin, PIN_EXTINT_EXITING | PIN_NMI_EXITING, PIN_PREEMPT_TIMER | PIN_VIRTUAL_NMIS, &o->pin))
 		no = "external-interrupt or NMI exiting";
 	else if (hv_vmx_ctl(c->proc,
 	                    PROC_HLT | PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY | PROC_CR8_LOAD |
 	                        PROC_CR8_STORE,
-	                    PROC_MWAIT | PROC_MONITOR | PROC_RDTSC, &o->proc))
+	                    PROC_MWAIT | PROC_MONITOR | PROC_TSC_OFFSET, &o->proc))
 		no = "HLT exiting, I/O or MSR bitmaps, CR8 exiting or secondary controls";
 	else if (!((c->proc >> 32) & PROC_INTR_WINDOW))
 		no = "interrupt-window exiting";
@@ -145,6 +146,8 @@ int hv_vmx_compute_ctls(const struct hv_vmx_caps *c, struct hv_vmx_ctls *o, cons
 		/* Set per entry from the guest's EFER.LMA and hv/'s requests. */
 		o->entry &= ~ENTRY_IA32E;
 		o->proc &= ~PROC_INTR_WINDOW;
+		if (!(o->proc & PROC_TSC_OFFSET) && ((c->proc >> 32) & PROC_RDTSC))
+			o->proc |= PROC_RDTSC;
 		/* Virtual NMIs let the CPU track the guest's NMI blocking (an
 		 * injected NMI blocks, the guest's IRET unblocks) and exit at
 		 * an NMI window; without them a held NMI waits for any exit. */

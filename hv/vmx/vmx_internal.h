@@ -88,6 +88,7 @@ struct vmx_vcpu {
 		uint32_t reason, insn_len, insn_info, intr_info, intr_error, idt_info, idt_error;
 		uint64_t qual, gpa;
 	} xi;
+	int64_t tsc_offset; /* guest TSC = host TSC + this (TSC offsetting) */
 	uint64_t internal_exits;
 	uint64_t preempt_exits;
 };

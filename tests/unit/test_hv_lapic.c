@@ -192,6 +192,32 @@ START_TEST(test_timer_tsc_deadline)
 }
 END_TEST
 
+/* The guest TSC runs at the host TSC's rate from the VM's start: a
+ * deadline D fires when (t - zero) * khz / 10^6 reaches D, no earlier. */
+START_TEST(test_timer_tsc_deadline_host_rate)
+{
+	const uint64_t khz = 2593907, zero = 5000000; /* 2.593907 GHz, TSC 0 at 5 ms */
+	struct hv_lapic *a;
+
+	setup_n(1);
+	a = &ic.lapic[0];
+	hv_intc_set_tsc(&ic, khz, zero);
+	hv_lapic_write(a, 0x320, 0x40050);
+	/* One second of TSC ticks, then 1.5 ms more. */
+	ck_assert_int_eq(hv_intc_msr_write(&ic, 0, MSR_IA32_TSC_DEADLINE, khz * 1000), 0);
+	fake_clock_advance(&clk, zero + 1000000000 - 1);
+	ck_assert_int_eq(hv_intc_pending(&ic, 0), -1);
+	fake_clock_advance(&clk, 1);
+	take_and_eoi(0, 0x50);
+	ck_assert_int_eq(hv_intc_msr_write(&ic, 0, MSR_IA32_TSC_DEADLINE, khz * 1000 + khz * 3 / 2), 0);
+	fake_clock_advance(&clk, 1500000 - 1);
+	ck_assert_int_eq(hv_intc_pending(&ic, 0), -1);
+	fake_clock_advance(&clk, 1);
+	take_and_eoi(0, 0x50);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_ipis)
 {
 	setup_n(4);
@@ -423,6 +449,7 @@ Suite *hv_lapic_suite(void)
 	tcase_add_test(tc, test_timer_oneshot);
 	tcase_add_test(tc, test_timer_periodic);
 	tcase_add_test(tc, test_timer_tsc_deadline);
+	tcase_add_test(tc, test_timer_tsc_deadline_host_rate);
 	tcase_add_test(tc, test_ipis);
 	tcase_add_test(tc, test_priority);
 	tcase_add_test(tc, test_init_sipi);

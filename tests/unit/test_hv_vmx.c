@@ -23,10 +23,11 @@
 #include "boot.h"
 #include "unit.h"
 
-#define RAM_ORDER 4 /* 64 KiB of guest RAM at gpa 0 */
-#define RAM_SIZE  (4096u << RAM_ORDER)
-#define CODE      0x1000u
-#define MMIO_GPA  0xd0000000u
+#define RAM_ORDER    4 /* 64 KiB of guest RAM at gpa 0 */
+#define RAM_SIZE     (4096u << RAM_ORDER)
+#define CODE         0x1000u
+#define MMIO_GPA     0xd0000000u
+#define SIM_HOST_TSC 0x1000000000ull /* what the simulated CPU's TSC reads */
 
 /* ---- the CPUs ---- */
 
@@ -164,9 +165,17 @@ static void sim_run(void *ctx, struct hv_vmx_gprs *g)
 				exit_with(b[1] == 0x30 ? VMX_EXIT_WRMSR : VMX_EXIT_RDMSR, 0, 2);
 			else if (b[1] == 0x08)
 				exit_with(VMX_EXIT_INVD, 0, 2);
-			else if (b[1] == 0x31)
+			else if (b[1] == 0x31 && (F(VMCS_PROC_CTLS) & PROC_RDTSC))
 				exit_with(VMX_EXIT_RDTSC, 0, 2);
-			else if (b[1] == 0x01 && b[2] == 0xc1)
+			else if (b[1] == 0x31) { /* rdtsc: the host TSC plus the offset */
+				uint64_t tsc =
+				    SIM_HOST_TSC + ((F(VMCS_PROC_CTLS) & PROC_TSC_OFFSET) ? F(VMCS_TSC_OFFSET) : 0);
+
+				g->gpr[0] = (uint32_t)tsc;
+				g->gpr[2] = tsc >> 32;
+				rip += 2;
+				continue;
+			} else if (b[1] == 0x01 && b[2] == 0xc1)
 				exit_with(VMX_EXIT_VMCALL, 0, 3);
 			else if (b[1] == 0x01 && b[2] == 0xc2)
 				exit_with(VMX_EXIT_VMLAUNCH, 0, 3);
@@ -324,7 +333,8 @@ static int body_caps(void)
 	ck_assert_int_eq(hv_vmx_compute_ctls(&c, &k, &why), 0);
 	ck_assert_uint_eq(k.pin, 0x7f); /* default-1 0x16 + ext-int, NMI exiting, virtual NMIs, preemption timer */
 	ck_assert(k.nmi_window);
-	ck_assert_uint_eq(k.proc, 0xb61875f2); /* TRUE default-1 without CR3 exiting, with RDTSC exiting */
+	ck_assert_uint_eq(k.proc, 0xb61865fa); /* TRUE default-1 without CR3 exiting, with TSC offsetting */
+	ck_assert(!(k.proc & PROC_RDTSC));
 	ck_assert(!(k.proc & (PROC_CR3_LOAD | PROC_CR3_STORE | PROC_INTR_WINDOW | PROC_UNCOND_IO)));
 	ck_assert_uint_eq(c.preempt_rate, 7);
 	ck_assert_uint_eq(k.proc2, PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID);
@@ -344,6 +354,13 @@ static int body_caps(void)
 	ck_assert(!(k.proc & PROC_RDTSC));
 	ck_assert_uint_eq(k.exit, 0x336fff);
 	ck_assert_uint_eq(k.entry, 0x91ff);
+
+	/* Without TSC offsetting RDTSC exits to hv/'s TSC. */
+	m = minimal;
+	m.proc |= (uint64_t)PROC_RDTSC << 32;
+	hv_vmx_parse_caps(true, &m, &c);
+	ck_assert_int_eq(hv_vmx_compute_ctls(&c, &k, &why), 0);
+	ck_assert((k.proc & (PROC_RDTSC | PROC_TSC_OFFSET)) == PROC_RDTSC);
 
 	/* Missing pieces. */
 	m = minimal;
@@ -423,7 +440,7 @@ static int body_vmcs_setup(void)
 	ck_assert_uint_eq(st.launches, 1);
 	ck_assert_uint_eq(st.vmfails, 0);
 	ck_assert_uint_eq(field(VMCS_PIN_CTLS), 0x7f);
-	ck_assert_uint_eq(field(VMCS_PROC_CTLS), 0xb61875f2);
+	ck_assert_uint_eq(field(VMCS_PROC_CTLS), 0xb61865fa);
 	ck_assert_uint_eq(field(VMCS_GUEST_PREEMPT_TIMER), (1u << 21) >> 7);
 	ck_assert_uint_eq(field(VMCS_PROC_CTLS2), PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID);
 	ck_assert_uint_eq(field(VMCS_EXIT_CTLS), 0x3f6ffb);
@@ -723,7 +740,7 @@ END_TEST
  *  1021: 0f 22 c0       mov %eax,%cr0         (NE: CR access exit, done by the backend)
  *  1024: 0f 22 c3       mov %rbx,%cr8         (CR8 exiting)
  *  1027: 0f 20 c1       mov %cr8,%rcx
- *  102a: 0f 31          rdtsc                 (hv/'s TSC, as rdmsr 0x10)
+ *  102a: 0f 31          rdtsc                 (no exit: TSC offsetting)
  *  102c: eb fe          jmp . */
 static const uint8_t exits_code[] = {0xe6, 0x80, 0xe4, 0x81, 0x66, 0xed, 0xed, 0x0f, 0xa2, 0x0f, 0x32, 0x0f,
                                      0x30, 0xf4, 0x0f, 0x01, 0xc1, 0xa1, 0x00, 0x00, 0x00, 0xd0, 0x0f, 0x01,
@@ -838,14 +855,12 @@ static int body_exits(void)
 	 * shadow); mov %rbx,%cr8 and mov %cr8,%rcx (exits); jmp. */
 	g[0] = 0x31;
 	g[3] = 9;
-	run_expect(HV_EXIT_MSR_READ); /* rdtsc */
-	ck_assert(cpu.ram[0x4001] == 'X' && cpu.ram[0x4000] == 'Y');
-	ck_assert(g[7] == 0x3fff && g[1] == 9 && rip() == CODE + 0x2a);
-	ck_assert_uint_eq(hr.exit.u.msr.index, 0x10);
-	ck_assert_uint_eq(hr.exit.insn_len, 2);
-	ck_assert_uint_eq(hr.exit.hw_code, VMX_EXIT_RDTSC);
-	hr.exit.u.msr.value = 0x1122334455667788ull;
+	/* rdtsc runs without an exit: the host TSC plus the vCPU's offset. */
+	hv_backend_vmx.set_tsc_offset(vcpu_priv, (int64_t)(0x1122334455667788ull - SIM_HOST_TSC));
 	run_expect(HV_EXIT_EXTERNAL_INTR);
+	ck_assert(cpu.ram[0x4001] == 'X' && cpu.ram[0x4000] == 'Y');
+	ck_assert(g[7] == 0x3fff && g[1] == 9);
+	ck_assert_uint_eq(field(VMCS_TSC_OFFSET), 0x1122334455667788ull - SIM_HOST_TSC);
 	ck_assert(g[0] == 0x55667788 && g[2] == 0x11223344 && rip() == CODE + 0x2c);
 	ck_assert_uint_eq(v->internal_exits, 5);
 	ck_assert_int_eq(hv_backend_vmx.get_sregs(vcpu_priv, &s), 0);
