@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 #define HAVE_VALGRIND 1
 #endif
@@ -78,8 +79,13 @@ void plat_context_switch(struct plat_context *from, struct plat_context *to)
 void plat_context_destroy(struct plat_context *ctx)
 {
 #ifdef HAVE_VALGRIND
-	if (ctx->valgrind_id)
+	if (ctx->valgrind_id) {
 		VALGRIND_STACK_DEREGISTER(ctx->valgrind_id);
+		/* Memcheck marked what the stack popped as no-access; the pages go
+		 * back to the allocator as plain memory (thread_create zeroes
+		 * whole stacks). */
+		(void)VALGRIND_MAKE_MEM_UNDEFINED(ctx->stack_base, ctx->stack_size);
+	}
 #endif
 	ctx->valgrind_id = 0;
 }
