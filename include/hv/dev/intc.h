@@ -38,6 +38,7 @@ struct hv_intc {
 	struct hv_intc_backend be;
 	uint64_t tsc_khz;
 	ktime_t tsc_zero;
+	uint64_t tsc_base; /* the guest TSC at tsc_zero */
 	struct hv_bus *pio, *mmio; /* where attach claimed ranges */
 };
 
@@ -58,4 +59,7 @@ int hv_intc_msr_read(struct hv_intc *ic, unsigned cpu, uint32_t index, uint64_t 
 int hv_intc_msr_write(struct hv_intc *ic, unsigned cpu, uint32_t index, uint64_t value);
 /* Guest TSC = (now - zero) * khz / 10^6 (for TSC-deadline mode). */
 void hv_intc_set_tsc(struct hv_intc *ic, uint64_t tsc_khz, ktime_t zero);
+/* Guest TSC = base + (now - zero) * khz / 10^6: for a guest TSC that had
+ * already counted `base` at hv_clock time `zero` (KVM's). */
+void hv_intc_set_tsc_base(struct hv_intc *ic, uint64_t tsc_khz, ktime_t zero, uint64_t base);
 #endif
