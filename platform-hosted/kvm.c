@@ -273,6 +273,21 @@ static int set_supported_cpuid(int vcpufd)
 	return err;
 }
 
+/* Reads the guest's IA32_TSC. */
+static int kvm_tsc_read(int vcpufd, uint64_t *value)
+{
+	/* struct kvm_msrs ends in a flexible array: one entry after it. */
+	uint64_t buf[(sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)) / sizeof(uint64_t)] = {0};
+	struct kvm_msrs *m = (struct kvm_msrs *)buf;
+
+	m->nmsrs = 1;
+	m->entries[0].index = 0x10;
+	if (ioctl(vcpufd, KVM_GET_MSRS, m) != 1)
+		return -EIO;
+	*value = m->entries[0].data;
+	return 0;
+}
+
 static int kvm_vcpu_create(void *vm_priv, unsigned id, void **vcpu_priv)
 {
 	struct kvm_vm *vm = vm_priv;
@@ -667,21 +682,17 @@ static void kvm_kick(void *vcpu_priv)
 		syscall(SYS_tgkill, getpid(), tid, KVM_KICK_SIGNAL);
 }
 
-/* KVM runs the guest TSC (from 0 at vCPU creation, at the rate it
- * reports): hv/ learns its rate and value for the TSC-deadline timer. */
+/* KVM runs the guest TSC (where it starts differs between KVMs: this
+ * machine's starts at the host's value): hv/ learns its rate and value
+ * for the TSC-deadline timer. */
 static int kvm_guest_tsc(void *vcpu_priv, uint64_t *khz, uint64_t *tsc)
 {
 	struct kvm_vcpu *v = vcpu_priv;
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} m = {.hdr.nmsrs = 1, .e.index = 0x10 /* IA32_TSC */};
 	int rate = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
 
-	if (rate <= 0 || ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+	if (rate <= 0 || kvm_tsc_read(v->fd, tsc))
 		return -EIO;
 	*khz = (uint64_t)rate;
-	*tsc = m.e.data;
 	return 0;
 }
 

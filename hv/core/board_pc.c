@@ -245,7 +245,7 @@ static int board_attach(struct hv_vm *vm, struct pc_board *b)
 
 	err = hv_intc_init(&b->intc, vm->ncpus, &vm->clock, &intc_be);
 	if (!err)
-		hv_intc_set_tsc(&b->intc, vm->tsc_khz, vm->tsc_zero); /* what RDTSC reads */
+		hv_intc_set_tsc_base(&b->intc, vm->tsc_khz, vm->tsc_zero, vm->tsc_base); /* what RDTSC reads */
 	if (!err)
 		err = hv_intc_attach(&b->intc, &vm->pio, &vm->mmio);
 	if (err)

@@ -3,7 +3,7 @@
  * which the platform calibrated; RDMSR/WRMSR of IA32_TSC and TSC_ADJUST
  * read and move the same offset. KVM runs the guest TSC itself: its rate
  * and value come from the backend. Either way hv/ knows the rate and the
- * moment the TSC read 0, so the TSC-deadline timer and CPUID's clock
+ * moment the TSC read a known value, so the TSC-deadline timer and CPUID's clock
  * leaves agree with what RDTSC returns. Without a rated TSC (hosted with
  * virtual time) the guest TSC is plat_time_ns() at 1 GHz. */
 #include <kern/log.h>
@@ -11,14 +11,8 @@
 
 #include "vm_internal.h"
 
-#define NS_PER_MS     1000000ull
 #define LAPIC_BUS_KHZ 1000000u /* hv/dev/lapic.c counts at 1 GHz */
 #define FALLBACK_KHZ  1000000u
-
-static uint64_t ticks_to_ns(uint64_t ticks, uint64_t khz)
-{
-	return ticks / khz * NS_PER_MS + ticks % khz * NS_PER_MS / khz;
-}
 
 uint64_t hv_vm_host_tsc(struct hv_vm *vm)
 {
@@ -34,16 +28,12 @@ static void push_offset(struct hv_vcpu *v)
 void hv_vm_tsc_init(struct hv_vm *vm)
 {
 	uint64_t khz = 0, tsc = 0, host;
-	ktime_t now;
 
 	if (vm->be->guest_tsc && vm->be->guest_tsc(vm->vcpu[0].priv, &khz, &tsc) == 0 && khz) {
-		uint64_t ns;
-
-		now = plat_time_ns();
-		ns = ticks_to_ns(tsc, khz);
 		vm->tsc_by_backend = true;
 		vm->tsc_khz = khz;
-		vm->tsc_zero = now > ns ? now - ns : 0;
+		vm->tsc_zero = plat_time_ns();
+		vm->tsc_base = tsc;
 		return;
 	}
 	khz = plat_tsc_khz();

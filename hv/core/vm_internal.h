@@ -103,11 +103,12 @@ struct hv_vm {
 	unsigned ncleanup;
 	void *board; /* hv/core/board_pc.c's devices */
 	/* The guest TSC (tsc.c): tsc_khz, and the plat_time_ns() at which it
-	 * read 0 (for the TSC-deadline timer and CPUID). tsc_host: it is the
+	 * read tsc_base (for the TSC-deadline timer and CPUID). tsc_host: it is the
 	 * host TSC plus each vCPU's offset; tsc_by_backend: the backend runs
 	 * it (KVM); neither: plat_time_ns() at 1 GHz. */
 	uint64_t tsc_khz;
 	ktime_t tsc_zero;
+	uint64_t tsc_base; /* the guest TSC at tsc_zero (0 unless the backend runs it) */
 	bool tsc_host, tsc_by_backend;
 };
 

@@ -104,15 +104,19 @@ static uint64_t tsc_at(void *ctx, ktime_t t)
 	struct hv_intc *ic = ctx;
 	uint64_t ns = t > ic->tsc_zero ? t - ic->tsc_zero : 0;
 
-	return (ns / NS_PER_MS) * ic->tsc_khz + (ns % NS_PER_MS) * ic->tsc_khz / NS_PER_MS;
+	return ic->tsc_base + (ns / NS_PER_MS) * ic->tsc_khz + (ns % NS_PER_MS) * ic->tsc_khz / NS_PER_MS;
 }
 
 static ktime_t time_of_tsc(void *ctx, uint64_t tsc)
 {
 	struct hv_intc *ic = ctx;
+	uint64_t ns;
+
+	if (tsc <= ic->tsc_base)
+		return ic->tsc_zero;
+	tsc -= ic->tsc_base;
 	/* Rounded up: the deadline has passed when this time comes. */
-	uint64_t ns =
-	    (tsc / ic->tsc_khz) * NS_PER_MS + ((tsc % ic->tsc_khz) * NS_PER_MS + ic->tsc_khz - 1) / ic->tsc_khz;
+	ns = (tsc / ic->tsc_khz) * NS_PER_MS + ((tsc % ic->tsc_khz) * NS_PER_MS + ic->tsc_khz - 1) / ic->tsc_khz;
 
 	return ic->tsc_zero + ns;
 }
@@ -130,12 +134,18 @@ static void ioapic_deliver(void *ctx, const struct hv_apic_irq *irq)
 	route(ctx, -1, irq);
 }
 
-void hv_intc_set_tsc(struct hv_intc *ic, uint64_t tsc_khz, ktime_t zero)
+void hv_intc_set_tsc_base(struct hv_intc *ic, uint64_t tsc_khz, ktime_t zero, uint64_t base)
 {
 	if (!tsc_khz || tsc_khz > 100000000) /* 0 < rate <= 100 GHz keeps the arithmetic in 64 bits */
 		return;
 	ic->tsc_khz = tsc_khz;
 	ic->tsc_zero = zero;
+	ic->tsc_base = base;
+}
+
+void hv_intc_set_tsc(struct hv_intc *ic, uint64_t tsc_khz, ktime_t zero)
+{
+	hv_intc_set_tsc_base(ic, tsc_khz, zero, 0);
 }
 
 int hv_intc_init(struct hv_intc *ic, unsigned ncpus, const struct hv_clock *clk, const struct hv_intc_backend *be)

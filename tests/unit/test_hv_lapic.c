@@ -214,6 +214,17 @@ START_TEST(test_timer_tsc_deadline_host_rate)
 	ck_assert_int_eq(hv_intc_pending(&ic, 0), -1);
 	fake_clock_advance(&clk, 1);
 	take_and_eoi(0, 0x50);
+	/* A guest TSC that already read `base` now (KVM's): a deadline 2 ms
+	 * of ticks later fires 2 ms later; one below base at once. */
+	hv_intc_set_tsc_base(&ic, khz, clk.now, 1ull << 45);
+	ck_assert_int_eq(hv_intc_msr_write(&ic, 0, MSR_IA32_TSC_DEADLINE, (1ull << 45) + khz * 2), 0);
+	fake_clock_advance(&clk, 2000000 - 1);
+	ck_assert_int_eq(hv_intc_pending(&ic, 0), -1);
+	fake_clock_advance(&clk, 1);
+	take_and_eoi(0, 0x50);
+	ck_assert_int_eq(hv_intc_msr_write(&ic, 0, MSR_IA32_TSC_DEADLINE, 1ull << 44), 0);
+	fake_clock_advance(&clk, 0);
+	take_and_eoi(0, 0x50);
 	teardown();
 }
 END_TEST
