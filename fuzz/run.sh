@@ -9,7 +9,7 @@ regress=0
 bin=$1 name=$2 secs=$3 work=$4
 mkdir -p "$work/$name-corpus"
 if [ $regress = 1 ] && [ -d "fuzz/regressions/$name" ] && [ -n "$(ls "fuzz/regressions/$name")" ]; then
-	"$bin" -runs=0 fuzz/regressions/$name/* > "$work/$name-regress.log" 2>&1 ||
+	"$bin" -runs=0 -timeout=20 fuzz/regressions/$name/* > "$work/$name-regress.log" 2>&1 ||
 		{ tail -n 40 "$work/$name-regress.log"; echo "FAIL $name: a regression input crashes"; exit 1; }
 	echo "ok   $name: $(ls fuzz/regressions/$name | wc -l) regression inputs"
 fi
@@ -32,11 +32,13 @@ if [ -n "$gen" ]; then
 		{ cat "$work/$name-seeds.log"; echo "FAIL $name: --seeds"; exit 1; }
 	seeds="$seeds $work/$name-seeds"
 fi
+# -timeout=20: an input still running after 20 s is a hang (libFuzzer saves it
+# as timeout-*), not 20 minutes of a silent stall (the default).
 # CPU time too (if /usr/bin/time is there): on a loaded machine exec/s per
 # CPU-second is what one core would do.
 timer=""
 [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $work/$name.cpu"
-$timer "$bin" -max_total_time="$secs" -print_final_stats=1 -detect_leaks=0 $dict $opts $FUZZ_FLAGS \
+$timer "$bin" -max_total_time="$secs" -timeout=20 -print_final_stats=1 -detect_leaks=0 $dict $opts $FUZZ_FLAGS \
 	-artifact_prefix="$work/$name-" "$work/$name-corpus" $seeds > "$work/$name.log" 2>&1 ||
 	{ tail -n 60 "$work/$name.log"; echo "FAIL $name: crash (input saved under $work/$name-*)"; exit 1; }
 execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/$name.log")
