@@ -43,7 +43,7 @@ void hv_vm_tsc_init(struct hv_vm *vm)
 	host = hv_vm_host_tsc(vm);
 	vm->tsc_zero = plat_time_ns();
 	for (unsigned i = 0; i < vm->ncpus; i++) {
-		vm->vcpu[i].msr.tsc_offset = -(int64_t)host;
+		vm->vcpu[i].msr.tsc_offset = (int64_t)(0 - host);
 		vm->vcpu[i].msr.tsc_adjust = 0;
 		push_offset(&vm->vcpu[i]);
 	}
@@ -54,19 +54,21 @@ uint64_t hv_vcpu_tsc_read(struct hv_vcpu *v)
 	return hv_vm_host_tsc(v->vm) + (uint64_t)v->msr.tsc_offset;
 }
 
-/* A write to IA32_TSC moves TSC_ADJUST by the same amount (SDM 17.17.3). */
+/* A write to IA32_TSC moves TSC_ADJUST by the same amount (SDM 17.17.3).
+ * The TSC wraps modulo 2^64, so the arithmetic is unsigned (the guest
+ * chooses the values). */
 void hv_vcpu_tsc_write(struct hv_vcpu *v, uint64_t value)
 {
-	int64_t offset = (int64_t)(value - hv_vm_host_tsc(v->vm));
+	uint64_t offset = value - hv_vm_host_tsc(v->vm);
 
-	v->msr.tsc_adjust += (uint64_t)(offset - v->msr.tsc_offset);
-	v->msr.tsc_offset = offset;
+	v->msr.tsc_adjust += offset - (uint64_t)v->msr.tsc_offset;
+	v->msr.tsc_offset = (int64_t)offset;
 	push_offset(v);
 }
 
 void hv_vcpu_tsc_adjust_write(struct hv_vcpu *v, uint64_t value)
 {
-	v->msr.tsc_offset += (int64_t)(value - v->msr.tsc_adjust);
+	v->msr.tsc_offset = (int64_t)((uint64_t)v->msr.tsc_offset + (value - v->msr.tsc_adjust));
 	v->msr.tsc_adjust = value;
 	push_offset(v);
 }

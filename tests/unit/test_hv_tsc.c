@@ -129,6 +129,16 @@ static int body_msr_tsc_offset(void)
 	ck_assert_int_eq(hv_msr_read(v, MSR_TSC, &t1), 0);
 	ck_assert(t1 - t0 >= 1000000000000ull && t1 - t0 < 1000000000000ull + SLACK);
 	ck_assert_int_eq(last_offset[(offset_calls - 1) % 2], v->msr.tsc_offset);
+
+	/* The guest picks any 64-bit values: the TSC wraps, nothing overflows
+	 * (UBSan in SAN builds; the VM-exit fuzzer found a signed overflow). */
+	ck_assert_int_eq(hv_msr_write(v, MSR_TSC_ADJUST, 1ull << 63), 0);
+	ck_assert_int_eq(hv_msr_write(v, MSR_TSC_ADJUST, (1ull << 63) - 1), 0);
+	ck_assert_int_eq(hv_msr_write(v, MSR_TSC, ~0ull), 0);
+	ck_assert_int_eq(hv_msr_write(v, MSR_TSC_ADJUST, 0), 0);
+	ck_assert_int_eq(hv_msr_read(v, MSR_TSC, &t1), 0);
+	ck_assert_int_eq(hv_msr_read(v, MSR_TSC_ADJUST, &adj), 0);
+	ck_assert_uint_eq(adj, 0);
 	hv_vm_destroy(vm);
 	return 0;
 }
