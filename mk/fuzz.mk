@@ -58,9 +58,9 @@ fuzz: $(FUZZ_BINS)
 	done
 
 test-fuzz: $(FUZZ_BINS)
-	@echo "== fuzz harnesses: regressions, then 3 s of fuzzing each"
+	@echo "== fuzz harnesses: regressions, then 3 s of fuzzing each (fixed seed: repeatable)"
 	$(Q)for h in $(FUZZ_HARNESSES); do \
-		fuzz/run.sh --regress $(FUZZ_OUT)/$$h $$h 3 $(FUZZ_OUT)/test || exit 1; \
+		FUZZ_FLAGS="-seed=1 $$FUZZ_FLAGS" fuzz/run.sh --regress $(FUZZ_OUT)/$$h $$h 3 $(FUZZ_OUT)/test || exit 1; \
 	done
 	$(Q)fuzz/replay-check.sh $(FUZZ_OUT)/syscalls fuzz/corpus/syscalls/* fuzz/regressions/syscalls/*
 
