@@ -36,6 +36,13 @@ static long do_pipe2(long ufds, long flags)
 		fdt_close(t, fds[1]);
 		return -EFAULT;
 	}
+#if defined(FUZZ_PLANTED_BUG) && FUZZ_PLANTED_BUG == 1
+	/* Test-only (make fuzz-planted): the bug of a forgotten case. Only a
+	 * call that gets this far (valid flags, both of them, a writable
+	 * array, descriptors installed) writes through a near-NULL pointer. */
+	if ((flags & (O_CLOEXEC | O_NONBLOCK)) == (O_CLOEXEC | O_NONBLOCK))
+		*(volatile int *)(uintptr_t)(fds[1] & 0xf) = 1;
+#endif
 	return 0;
 }
 
@@ -46,9 +53,10 @@ long sys_pipe(long ufds, long a1, long a2, long a3, long a4, long a5)
 
 long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
 {
-#ifdef FUZZ_PLANTED_BUG
-	/* Test-only (make fuzz-planted): a crash the syscall fuzzer must find.
-	 * pipe2's flags are an int in the ABI, so is the comparison. */
+#if defined(FUZZ_PLANTED_BUG) && FUZZ_PLANTED_BUG == 2
+	/* Test-only (FUZZ_PLANTED=2): a 32-bit magic value, which takes
+	 * compare-guided mutation to find (not found in 60 s yet, see
+	 * docs/fuzzing.md). pipe2's flags are an int in the ABI. */
 	if ((int)flags == 0x4d48)
 		*(volatile int *)(uintptr_t)(flags >> 16) = 1;
 #endif

@@ -123,7 +123,7 @@ static long gen_string(struct ctx *c, unsigned choice, char *out)
 	return (long)(KFUZZ_UBUF + slot);
 }
 
-static long gen_arg(struct ctx *c, uint8_t kind, char *str)
+static long gen_arg(struct ctx *c, uint8_t kind, char *str, uint64_t flagset)
 {
 	unsigned ch = rd8(&c->r);
 
@@ -169,6 +169,9 @@ static long gen_arg(struct ctx *c, uint8_t kind, char *str)
 			return (long)(KFUZZ_UBUF + (rdn(&c->r, 2) % KFUZZ_UBUF_SIZE));
 		/* fall through */
 	case SARG_FLAGS:
+		/* A subset of the argument's valid flags: each one with even odds. */
+		if (flagset && ch % 8 >= 3 && ch % 8 <= 5)
+			return (long)(rdn(&c->r, 4) & flagset);
 		switch (ch % 8) {
 		case 0: return ch >> 3;
 		/* Raw values are whole 8-byte words: the value compared in the
@@ -268,7 +271,8 @@ void prog_run(void *arg)
 		memset(call, 0, sizeof(*call));
 		call->nr = allowed[b % nallowed];
 		for (unsigned i = 0; i < d->nargs; i++)
-			call->args[i] = gen_arg(&c, d->kinds[i], call->str[i]);
+			call->args[i] = gen_arg(&c, d->kinds[i], call->str[i],
+			                        d->kinds[i] == SARG_FLAGS ? prog_flagset(d->name, i) : 0);
 		if (in->trace)
 			prog_print_call(call, false);
 		call->ret = kfuzz_proc_syscall(c.fp, call->nr, call->args);

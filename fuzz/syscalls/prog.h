@@ -38,4 +38,6 @@ void prog_print_call(const struct prog_call *c, bool with_ret);
  * past the last one. */
 #define PROG_SEED_MAX 64
 size_t prog_seed(unsigned index, uint64_t raw, uint8_t *out);
+/* The valid flag bits of argument `arg` of syscall `name`, or 0 (flagsets.c). */
+uint64_t prog_flagset(const char *name, unsigned arg);
 #endif
