@@ -1,5 +1,6 @@
 /* The PC board: which devices a standard VM gets and how they are wired
  * to the VM (buses, interrupt controller, clock, console). */
+#include <hv/dev/acpi_pm.h>
 #include <hv/dev/i8042.h>
 #include <hv/dev/intc.h>
 #include <hv/dev/pci.h>
@@ -80,6 +81,7 @@ struct pc_board {
 	struct hv_pit pit;
 	struct hv_rtc rtc;
 	struct hv_i8042 kbd;
+	struct hv_acpi_pm pm;
 	struct uart16550 com1;
 	struct hv_pci_host pci;
 	const struct hv_chr_backend *console;
@@ -125,6 +127,11 @@ static int src_msr_write(void *ctx, unsigned cpu, uint32_t index, uint64_t value
 static void guest_reset(void *ctx)
 {
 	hv_vm_guest_stop(((struct pc_board *)ctx)->vm, HV_STOP_RESET, 0, "guest reset the machine");
+}
+
+static void guest_poweroff(void *ctx)
+{
+	hv_vm_guest_stop(((struct pc_board *)ctx)->vm, HV_STOP_POWEROFF, 0, "guest powered off through ACPI (S5)");
 }
 
 static uint64_t rtc_wallclock(void *ctx)
@@ -239,6 +246,7 @@ static int board_attach(struct hv_vm *vm, struct pc_board *b)
 	const struct hv_intc_backend intc_be = {intc_kick, intc_startup, b};
 	const struct hv_rtc_backend rtc_be = {rtc_wallclock, b};
 	const struct hv_i8042_backend kbd_be = {guest_reset, NULL, b};
+	const struct hv_acpi_pm_backend pm_be = {guest_poweroff, b};
 	const struct hv_vm_intr_source src = {src_pending, src_ack, src_msr_read, src_msr_write, b};
 	uint64_t below, above;
 	int err;
@@ -257,6 +265,7 @@ static int board_attach(struct hv_vm *vm, struct pc_board *b)
 	hv_rtc_set_memory(&b->rtc, below, above);
 	hv_i8042_init(&b->kbd, &b->irq, &kbd_be);
 	uart16550_model_init(&b->com1, &com1_be, b);
+	hv_acpi_pm_init(&b->pm, &pm_be);
 	err = hv_pit_attach(&b->pit, &vm->pio);
 	if (!err)
 		err = hv_rtc_attach(&b->rtc, &vm->pio);
@@ -264,6 +273,8 @@ static int board_attach(struct hv_vm *vm, struct pc_board *b)
 		err = hv_i8042_attach(&b->kbd, &vm->pio);
 	if (!err)
 		err = hv_bus_add(&vm->pio, COM1_PORT, 8, &com1_ops, b, "com1");
+	if (!err)
+		err = hv_acpi_pm_attach(&b->pm, &vm->pio);
 	if (!err)
 		err = hv_pci_host_init(&b->pci, &vm->pio, &vm->mmio, &b->irq, HV_PCI_ECAM_DEFAULT);
 	if (err)

@@ -26,6 +26,7 @@ struct hv_ctl {
 	volatile bool stopped;  /* the watcher saw the VM stop */
 	volatile bool closing;
 	bool loaded; /* a kernel was loaded (one per VM) */
+	bool is_linux; /* ... and it is a Linux kernel: it gets ACPI tables */
 	unsigned ncpus;
 	/* The test guests' device (tests/guests/), in every VM like the debug
 	 * exit port: ports 0xe0-0xef and one MMIO page no PC device uses. */

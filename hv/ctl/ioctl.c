@@ -2,6 +2,7 @@
  * interface"). Every argument is copied in once, checked, and only then
  * acted on; errors are Linux errnos. */
 #include <hv/loader.h>
+#include <hv/acpi.h>
 #include <hv/mptable.h>
 #include <kern/errno.h>
 #include <kern/mm.h>
@@ -236,6 +237,15 @@ static int write_mptable(struct hv_ctl *c)
 	return err;
 }
 
+/* ACPI tables for a Linux guest: its CPUs (the Debian cloud kernel has no
+ * MP table parser) and the S5 power-off through the PC board's PM1 block. */
+static int write_acpi(struct hv_ctl *c)
+{
+	struct hv_acpi_config acpi = {c->ncpus, 0xfec00000};
+
+	return hv_acpi_write(hv_vm_gmem(c->vm), HV_ACPI_TABLES_GPA, &acpi);
+}
+
 static long do_start(struct hv_ctl *c)
 {
 	int err;
@@ -243,6 +253,8 @@ static long do_start(struct hv_ctl *c)
 	if (hv_vm_state(c->vm) != HV_VM_CREATED)
 		return -EINVAL;
 	err = c->loaded ? write_mptable(c) : 0;
+	if (!err && c->loaded && c->is_linux)
+		err = write_acpi(c);
 	if (!err)
 		err = hv_vm_start(c->vm);
 	if (!err)

@@ -89,6 +89,8 @@ int hv_ctl_load(struct hv_ctl *c, enum hv_ctl_load_kind kind, struct file *kerne
 		rc = load_multiboot(c, kernel, ksize, initrd, isize, cmdline, st, err);
 	if (!rc)
 		rc = hv_vm_set_boot_state(c->vm, 0, &st->regs, &st->sregs);
+	if (!rc)
+		c->is_linux = kind == HV_CTL_LOAD_LINUX;
 	else if (err[0])
 		pr_info("hv: loading the %s kernel failed: %s", kind == HV_CTL_LOAD_LINUX ? "Linux" : "multiboot", err);
 	kfree(st);

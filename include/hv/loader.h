@@ -9,7 +9,8 @@
  *   0x08000  multiboot info + mmap     0x08ff0  initial stack top (Linux)
  *   0x09000  page tables (Linux: PML4, PDPT, four PDs = 4 GiB identity)
  *   0x20000  command line (up to 64 KiB)
- *   0x9fc00  MP table (include/hv/mptable.h), reserved in the memory map */
+ *   0x9fc00  MP table (include/hv/mptable.h), reserved in the memory map
+ *   0xe0000  ACPI tables for Linux guests (include/hv/acpi.h), reserved too */
 #ifndef HV_LOADER_H
 #define HV_LOADER_H
 #include <hv/gmem.h>

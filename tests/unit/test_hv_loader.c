@@ -1,9 +1,10 @@
 /* Check unit tests of the guest loaders (hv/loader/): the Linux boot
  * protocol (synthetic bzImages, malformed ones, and the host's Debian kernel
  * as an external oracle when /boot has one), multiboot v1 (ELF32, ELF64,
- * a.out kludge, modules, broken files) and the MP table. They run in a
+ * a.out kludge, modules, broken files), the MP table and the ACPI tables. They run in a
  * booted hosted kernel: guest memory comes from its page allocator. */
 #include <dirent.h>
+#include <hv/acpi.h>
 #include <hv/dev/pci.h>
 #include <hv/loader.h>
 #include <hv/mptable.h>
@@ -661,6 +662,162 @@ START_TEST(test_mptable)
 }
 END_TEST
 
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* A system description table at `gpa` inside the block `b` (based at
+ * `base`): its signature, length in bounds and checksum. */
+static const uint8_t *acpi_table(const uint8_t *b, size_t size, uint64_t base, uint64_t gpa, const char *sig)
+{
+	const uint8_t *t;
+
+	ck_assert_uint_ge(gpa, base);
+	ck_assert_uint_le(gpa - base + 36, size);
+	t = b + (gpa - base);
+	ck_assert_mem_eq(t, sig, 4);
+	ck_assert_uint_le(gpa - base + le32(t + 4), size);
+	ck_assert_uint_eq(sum(t, le32(t + 4)), 0);
+	return t;
+}
+
+static int body_acpi(void)
+{
+	static struct gmem m;
+	static const uint8_t s5[] = {0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
+	static const uint8_t pnp0a03[] = {0x0c, 0x41, 0xd0, 0x0a, 0x03};
+	const uint64_t base = HV_ACPI_TABLES_GPA;
+	struct hv_acpi_config c = {3, 0xfec00000};
+	static uint8_t b[4096];
+	const uint8_t *xsdt, *fadt, *madt, *dsdt, *facs, *e;
+	size_t size = hv_acpi_size(&c);
+	unsigned cpus = 0, ioapics = 0, isos = 0, nmis = 0;
+	bool found_pci0 = false;
+
+	ck_assert_uint_le(size, sizeof(b));
+	gmem_init(&m, 0);
+	ck_assert_int_eq(gmem_add(&m, 0, 2 * MiB, GMEM_RAM, "ram"), 0);
+	ck_assert_int_eq(hv_acpi_write(&m, base, &c), 0);
+	ck_assert_int_eq(gmem_read(&m, base, b, size), 0);
+
+	/* RSDP, revision 2: both checksums, the XSDT. */
+	ck_assert_mem_eq(b, "RSD PTR ", 8);
+	ck_assert_uint_eq(b[15], 2);
+	ck_assert_uint_eq(sum(b, 20), 0);
+	ck_assert_uint_eq(le32(b + 20), 36);
+	ck_assert_uint_eq(sum(b, 36), 0);
+	xsdt = acpi_table(b, size, base, le64(b + 24), "XSDT");
+	ck_assert_uint_eq(le32(xsdt + 4), 36 + 2 * 8);
+	fadt = acpi_table(b, size, base, le64(xsdt + 36), "FACP");
+	madt = acpi_table(b, size, base, le64(xsdt + 44), "APIC");
+
+	/* FADT revision 6: DSDT and FACS (both pointer widths), the SCI, the
+	 * PM1a blocks, no SMI, not hardware-reduced. */
+	ck_assert_uint_eq(le32(fadt + 4), 276);
+	ck_assert_uint_eq(fadt[8], 6);
+	ck_assert_uint_eq(le64(fadt + 140), le32(fadt + 40));
+	ck_assert_uint_eq(le32(fadt + 36), 0); /* the FACS only through X_FIRMWARE_CTRL */
+	dsdt = acpi_table(b, size, base, le64(fadt + 140), "DSDT");
+	ck_assert_uint_eq(le64(fadt + 132) % 64, 0);
+	ck_assert_uint_ge(le64(fadt + 132), base);
+	ck_assert_uint_le(le64(fadt + 132) - base + 64, size);
+	facs = b + (le64(fadt + 132) - base);
+	ck_assert_mem_eq(facs, "FACS", 4);
+	ck_assert_uint_eq(le32(facs + 4), 64);
+	ck_assert_uint_eq(fadt[46] | fadt[47] << 8, 9);
+	ck_assert_uint_eq(le32(fadt + 48), 0);
+	ck_assert_uint_eq(le32(fadt + 56), 0x600);
+	ck_assert_uint_eq(le32(fadt + 64), 0x604);
+	ck_assert_uint_eq(fadt[88], 4);
+	ck_assert_uint_eq(fadt[89], 2);
+	ck_assert_uint_eq(le32(fadt + 112) & (1u << 20), 0);
+	ck_assert_uint_eq(fadt[109] & 0x10, 0); /* MSI allowed */
+	ck_assert_uint_eq(fadt[148], 1);        /* X_PM1a_EVT: system I/O, 32 bits */
+	ck_assert_uint_eq(fadt[149], 32);
+	ck_assert_uint_eq(le64(fadt + 152), 0x600);
+	ck_assert_uint_eq(fadt[172], 1); /* X_PM1a_CNT: system I/O, 16 bits */
+	ck_assert_uint_eq(fadt[173], 16);
+	ck_assert_uint_eq(le64(fadt + 176), 0x604);
+
+	/* DSDT: \_S5 = {5, 5, 0, 0} first, then the PNP0A03 host bridge. */
+	ck_assert_mem_eq(dsdt + 36, s5, sizeof(s5));
+	ck_assert_mem_eq(hv_acpi_s5_aml, s5, sizeof(s5));
+	for (size_t i = 36; i + 4 <= le32(dsdt + 4); i++)
+		if (!memcmp(dsdt + i, "PCI0", 4))
+			found_pci0 = !memcmp(dsdt + i + 4 + 5, pnp0a03, sizeof(pnp0a03));
+	ck_assert(found_pci0);
+
+	/* MADT: one enabled LAPIC per CPU, the IOAPIC, IRQ0 -> GSI 2, the SCI
+	 * level/active high, the LINT1 NMI; entries fill the table exactly. */
+	ck_assert_uint_eq(le32(madt + 36), 0xfee00000);
+	ck_assert_uint_eq(le32(madt + 40) & 1, 1);
+	for (e = madt + 44; e < madt + le32(madt + 4); e += e[1]) {
+		ck_assert_uint_ge(e[1], 2);
+		switch (e[0]) {
+		case 0:
+			ck_assert_uint_eq(e[1], 8);
+			ck_assert_uint_eq(e[2], cpus);
+			ck_assert_uint_eq(e[3], cpus);
+			ck_assert_uint_eq(le32(e + 4), 1);
+			cpus++;
+			break;
+		case 1:
+			ck_assert_uint_eq(e[1], 12);
+			ck_assert_uint_eq(e[2], 3);
+			ck_assert_uint_eq(le32(e + 4), 0xfec00000);
+			ck_assert_uint_eq(le32(e + 8), 0);
+			ioapics++;
+			break;
+		case 2:
+			ck_assert_uint_eq(e[1], 10);
+			ck_assert_uint_eq(e[2], 0);
+			if (e[3] == 0) {
+				ck_assert_uint_eq(le32(e + 4), 2);
+				ck_assert_uint_eq(e[8] | e[9] << 8, 0);
+			} else {
+				ck_assert_uint_eq(e[3], 9);
+				ck_assert_uint_eq(le32(e + 4), 9);
+				ck_assert_uint_eq(e[8] | e[9] << 8, 0x0d);
+			}
+			isos++;
+			break;
+		case 4:
+			ck_assert_uint_eq(e[1], 6);
+			ck_assert_uint_eq(e[5], 1);
+			nmis++;
+			break;
+		default: ck_abort_msg("unexpected MADT entry type %u", e[0]);
+		}
+	}
+	ck_assert_ptr_eq(e, madt + le32(madt + 4));
+	ck_assert_uint_eq(cpus, 3);
+	ck_assert_uint_eq(ioapics, 1);
+	ck_assert_uint_eq(isos, 2);
+	ck_assert_uint_eq(nmis, 1);
+
+	c.ncpus = 0;
+	ck_assert_int_eq(hv_acpi_write(&m, base, &c), -EINVAL);
+	c.ncpus = HV_ACPI_MAX_CPUS + 1;
+	ck_assert_int_eq(hv_acpi_write(&m, base, &c), -EINVAL);
+	c.ncpus = 1;
+	ck_assert_int_eq(hv_acpi_write(&m, base + 8, &c), -EINVAL);
+	ck_assert_int_eq(hv_acpi_write(&m, 2 * MiB - 256, &c), -EFAULT);
+	gmem_destroy(&m);
+	return 0;
+}
+
+START_TEST(test_acpi)
+{
+	boot_with_mem(body_acpi, "64M");
+}
+END_TEST
+
 UNIT_SUITE(hv_loader_suite)
 Suite *hv_loader_suite(void)
 {
@@ -674,6 +831,7 @@ Suite *hv_loader_suite(void)
 	tcase_add_exit_test(tc, test_multiboot, 0);
 	tcase_add_exit_test(tc, test_mptable, 0);
 	tcase_add_test(tc, test_mptable_pci_irqs);
+	tcase_add_exit_test(tc, test_acpi, 0);
 	suite_add_tcase(s, tc);
 	return s;
 }
