@@ -185,7 +185,7 @@ static bool enter(struct svm_vcpu *v)
 		plat_irq_restore(flags);
 		return false;
 	}
-	gen = atomic_load_acquire(&vm->npt_gen);
+	gen = atomic_load_acquire(&vm->npt.gen);
 	if (cpu != v->last_cpu || gen != v->npt_gen) {
 		c->tlb_control = vm->caps.flush_by_asid ? VMCB_TLB_FLUSH_GUEST : VMCB_TLB_FLUSH_ALL;
 		v->last_cpu = cpu;

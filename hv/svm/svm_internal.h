@@ -4,18 +4,16 @@
 #define HV_SVM_INTERNAL_H
 #include <hv/svm/svm.h>
 #include <hv/svm/vmcb.h>
+#include <hv/x86/nested_pt.h>
 #include <kern/spinlock.h>
 
 #define SVM_EFER_SVME (1ull << 12)
-#define SVM_GPA_LIMIT (1ull << 48) /* four-level nested tables */
 #define SVM_PAGE      4096ull
 #define SVM_LARGE     (2ull << 20)
 
 struct svm_vm {
 	struct hv_svm_caps caps;
-	spinlock_t npt_lock;
-	paddr_t npt_root;          /* PML4 of the nested tables */
-	volatile uint64_t npt_gen; /* bumped when a mapping goes away */
+	struct nested_pt npt;
 	paddr_t iopm, msrpm;       /* shared by the VM's vCPUs */
 };
 

@@ -86,7 +86,7 @@ void svm_vmcb_init(struct svm_vcpu *v)
 	vmcb->ctl.asid = v->asid;
 	vmcb->ctl.int_ctl = VMCB_INT_V_INTR_MASKING;
 	vmcb->ctl.np_enable = 1;
-	vmcb->ctl.n_cr3 = v->vm->npt_root;
+	vmcb->ctl.n_cr3 = v->vm->npt.root;
 	vmcb->save.g_pat = PAT_DEFAULT;
 	vmcb->save.dr6 = DR6_DEFAULT;
 	vmcb->save.dr7 = DR7_DEFAULT;

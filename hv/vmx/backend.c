@@ -276,7 +276,7 @@ static enum enter_result enter(struct vmx_vcpu *v, struct hv_exit *e, enum vmx_e
 		plat_irq_restore(flags);
 		return ENTER_KICKED;
 	}
-	gen = atomic_load_acquire(&vm->ept_gen);
+	gen = atomic_load_acquire(&vm->ept.gen);
 	if (cpu != v->last_cpu || gen != v->ept_gen) {
 		vmx_flush(v, true, true);
 		v->last_cpu = cpu;

@@ -7,11 +7,11 @@
 #define HV_VMX_INTERNAL_H
 #include <hv/vmx/vmcs.h>
 #include <hv/vmx/vmx.h>
+#include <hv/x86/nested_pt.h>
 #include <kern/spinlock.h>
 
 #define VMX_PAGE      4096ull
 #define VMX_LARGE     (2ull << 20)
-#define VMX_GPA_LIMIT (1ull << 48) /* four-level EPT */
 #define VMX_NMSRS     5            /* STAR, LSTAR, CSTAR, SFMASK, KERNEL_GS_BASE */
 /* The longest stay in the guest, in TSC cycles (about 1 ms at 2 GHz):
  * the VMX-preemption timer ends it even when a host interrupt did not
@@ -29,10 +29,8 @@ struct vmx_msr_entry {
 struct vmx_vm {
 	struct hv_vmx_caps caps;
 	struct hv_vmx_ctls ctls;
-	spinlock_t ept_lock;
-	paddr_t ept_root;
+	struct nested_pt ept;
 	uint64_t eptp;
-	volatile uint64_t ept_gen; /* bumped when a mapping goes away */
 	paddr_t io_bitmaps;        /* A (ports 0-0x7fff) then B */
 	paddr_t msr_bitmap;
 };

@@ -294,7 +294,7 @@ static int body_vmcb_setup(void)
 	ck_assert_uint_eq(v->vmcb->ctl.intercept_cr, 0); /* nested paging: the guest owns its CRs */
 	ck_assert_uint_eq(v->vmcb->ctl.intercept_exception, 0);
 	ck_assert_uint_eq(v->vmcb->ctl.np_enable, 1);
-	ck_assert_uint_eq(v->vmcb->ctl.n_cr3, v->vm->npt_root);
+	ck_assert_uint_eq(v->vmcb->ctl.n_cr3, v->vm->npt.root);
 	ck_assert(v->vmcb->ctl.int_ctl & VMCB_INT_V_INTR_MASKING);
 	ck_assert_uint_eq(v->vmcb->save.g_pat, 0x0007040600070406ull);
 	ck_assert(v->vmcb->save.efer & SVM_EFER_SVME);
@@ -414,7 +414,7 @@ END_TEST
 
 static uint64_t npt_entry(struct svm_vm *vm, uint64_t gpa, unsigned level)
 {
-	uint64_t *t = plat_phys_to_virt(vm->npt_root), e = 0;
+	uint64_t *t = plat_phys_to_virt(vm->npt.root), e = 0;
 
 	for (unsigned l = 3;; l--) {
 		e = t[(gpa >> (12 + 9 * l)) & 511];
@@ -464,10 +464,10 @@ static int body_npt(void)
 	ck_assert_uint_eq(svm_npt_translate(vm, 0x0fffe000, false), 0);
 	ck_assert_uint_eq(svm_npt_translate(vm, 0x0ffff000, false), 0);
 	/* Unmapping removes the translation and asks for a TLB flush. */
-	gen = vm->npt_gen;
+	gen = vm->npt.gen;
 	ck_assert_int_eq(svm_npt_unmap(vm, 0x40000000, 4 << 20), 0);
 	ck_assert_uint_eq(svm_npt_translate(vm, 0x40123456, false), 0);
-	ck_assert_uint_gt(vm->npt_gen, gen);
+	ck_assert_uint_gt(vm->npt.gen, gen);
 	ck_assert_int_eq(svm_npt_unmap(vm, 0x60100000, 4096), -EINVAL); /* half a large page */
 	ck_assert_uint_eq(svm_npt_translate(vm, 0x10002fff, false), 0x1236fff);
 	hv_backend_svm.vm_destroy(vm_priv);

@@ -447,7 +447,7 @@ static int body_vmcs_setup(void)
 	ck_assert_uint_eq(field(VMCS_ENTRY_CTLS), 0xd1fb);
 	ck_assert_uint_eq(field(VMCS_EXCEPTION_BITMAP), 0);
 	ck_assert_uint_eq(field(VMCS_LINK_POINTER), ~0ull);
-	ck_assert_uint_eq(field(VMCS_EPT_POINTER), v->vm->ept_root | 0x1e); /* WB, 4 levels */
+	ck_assert_uint_eq(field(VMCS_EPT_POINTER), v->vm->ept.root | 0x1e); /* WB, 4 levels */
 	ck_assert_uint_eq(field(VMCS_VPID), v->vpid);
 	ck_assert_uint_eq(field(VMCS_CR0_MASK), 0x20); /* NE; PE and PG are the guest's */
 	ck_assert_uint_eq(field(VMCS_CR0_SHADOW), 0x11);
@@ -612,7 +612,7 @@ END_TEST
 
 static uint64_t ept_entry(struct vmx_vm *vm, uint64_t gpa, unsigned level)
 {
-	uint64_t *t = plat_phys_to_virt(vm->ept_root), e = 0;
+	uint64_t *t = plat_phys_to_virt(vm->ept.root), e = 0;
 
 	for (unsigned l = 3;; l--) {
 		e = t[(gpa >> (12 + 9 * l)) & 511];
@@ -630,7 +630,7 @@ static int body_ept(void)
 	sim_on(&skylake);
 	ck_assert_int_eq(hv_backend_vmx.vm_create(&vm_priv), 0);
 	vm = vm_priv;
-	ck_assert_uint_eq(vm->eptp, vm->ept_root | 6 | 3 << 3);
+	ck_assert_uint_eq(vm->eptp, vm->ept.root | 6 | 3 << 3);
 	ck_assert_int_eq(vmx_ept_map(vm, 0x40000000, 0x80000000, 4 << 20, true), 0);
 	ck_assert_uint_eq(ept_entry(vm, 0x40000000, 1), 0x80000000 | EPT_R | EPT_W | EPT_X | EPT_MT_WB | EPT_LARGE);
 	ck_assert_uint_eq(ept_entry(vm, 0x40200000, 1), 0x80200000 | EPT_R | EPT_W | EPT_X | EPT_MT_WB | EPT_LARGE);
@@ -650,10 +650,10 @@ static int body_ept(void)
 	ck_assert_int_eq(vmx_ept_map(vm, 1ull << 48, 0x5000000, 4096, true), -EINVAL);
 	ck_assert_int_eq(vmx_ept_map(vm, 0x0fffe000, 0x6000000, 0x3000, true), -EBUSY);
 	ck_assert_uint_eq(vmx_ept_translate(vm, 0x0fffe000, false), 0); /* rolled back */
-	gen = vm->ept_gen;
+	gen = vm->ept.gen;
 	ck_assert_int_eq(vmx_ept_unmap(vm, 0x40000000, 4 << 20), 0);
 	ck_assert_uint_eq(vmx_ept_translate(vm, 0x40123456, false), 0);
-	ck_assert_uint_gt(vm->ept_gen, gen);
+	ck_assert_uint_gt(vm->ept.gen, gen);
 	hv_backend_vmx.vm_destroy(vm_priv);
 
 	/* A CPU without 2 MiB EPT pages gets 4 KiB ones only. */
