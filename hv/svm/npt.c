@@ -1,4 +1,4 @@
-/* Nested page tables in AMD's format (hv/x86/nested_pt.c builds them).
+/* Nested page tables in AMD's format (hv/core/nested_pt.c builds them).
  * Nested walks are user accesses, so every level has U set; read-only
  * chunks (ROM) lack W. Unmapped addresses exit with #VMEXIT(NPF). */
 #include "svm_internal.h"

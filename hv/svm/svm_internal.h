@@ -4,7 +4,7 @@
 #define HV_SVM_INTERNAL_H
 #include <hv/svm/svm.h>
 #include <hv/svm/vmcb.h>
-#include <hv/x86/nested_pt.h>
+#include <hv/nested_pt.h>
 #include <kern/spinlock.h>
 
 #define SVM_EFER_SVME (1ull << 12)

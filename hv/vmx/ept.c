@@ -1,4 +1,4 @@
-/* Extended page tables in Intel's format (hv/x86/nested_pt.c builds them):
+/* Extended page tables in Intel's format (hv/core/nested_pt.c builds them):
  * write-back leaves, 2 MiB pages when the CPU has them; read-only chunks
  * (ROM) lack W. Unmapped addresses exit with an EPT violation. An entry is
  * present when any of R, W, X is set. */

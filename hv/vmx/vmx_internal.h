@@ -7,7 +7,7 @@
 #define HV_VMX_INTERNAL_H
 #include <hv/vmx/vmcs.h>
 #include <hv/vmx/vmx.h>
-#include <hv/x86/nested_pt.h>
+#include <hv/nested_pt.h>
 #include <kern/spinlock.h>
 
 #define VMX_PAGE      4096ull

@@ -1,5 +1,5 @@
 /* Nested page tables shared by the SVM (NPT) and VMX (EPT) backends. */
-#include <hv/x86/nested_pt.h>
+#include <hv/nested_pt.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/mm.h>

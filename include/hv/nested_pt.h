@@ -3,8 +3,8 @@
  * host addresses and the length allow (and the format permits), 4 KiB pages
  * elsewhere. What is not mapped (MMIO holes, unbacked addresses) faults to
  * the hypervisor. The two formats differ only in their entry bits. */
-#ifndef HV_X86_NESTED_PT_H
-#define HV_X86_NESTED_PT_H
+#ifndef HV_NESTED_PT_H
+#define HV_NESTED_PT_H
 #include <kern/spinlock.h>
 #include <kern/types.h>
 
