@@ -43,7 +43,7 @@ $(FUZZ_OUT)/$(1): $(wildcard fuzz/$(1)/*.c fuzz/$(1)/*.h) $(FUZZ_RT_SRCS) fuzz/k
 	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) $(FUZZ_COV_CFLAGS) -o $$@ $(wildcard fuzz/$(1)/*.c) $(FUZZ_RT_SRCS) \
 		-Wl,--whole-archive $(FUZZ_KLIB) -Wl,--no-whole-archive \
 		-Wl,--wrap=plat_poweroff -Wl,--wrap=plat_aspace_create -Wl,--wrap=plat_aspace_destroy \
-		-Wl,--wrap=current_signal_pending \
+		-Wl,--wrap=current_signal_pending -Wl,--wrap=console_write_raw \
 		-Wl,-T,fuzz/kernel/kdata.ld $(FUZZ_ENGINE)
 endef
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_HARNESS_RULE,$(h))))

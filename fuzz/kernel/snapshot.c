@@ -2,17 +2,19 @@
  * can change, then only the pages written by an input are copied back.
  *
  * The regions: the machine's RAM (kernel heap, page tables, kernel stacks,
- * tmpfs), the kernel's writable data (every object of libmacrohard.a,
- * gathered by kdata.ld), CPU 0's boot stack (the idle thread runs on it),
- * and, under ASan, the shadow of all three (kernel stack frames are poisoned
- * and unpoisoned by instrumented code).
+ * tmpfs), the kernel's writable data (every object of libmacrohard.a and
+ * CPU 0's boot stack, on which the idle thread runs, gathered by kdata.ld),
+ * and, under ASan, the shadow of both (kernel stack frames are poisoned and
+ * unpoisoned by instrumented code).
  *
  * Which pages were written: userfaultfd write-protection in asynchronous mode
  * (Linux 6.7+): the host kernel resolves a write fault by itself, with no
  * signal, and PAGEMAP_SCAN on /proc/self/pagemap lists the written pages.
  * Where that is unavailable, the older scheme: RAM read-only with a SIGSEGV
  * handler that records the page and makes it writable (two mprotects and a
- * signal per page), and the other regions copied back whole. */
+ * signal per page), and the other regions copied back whole.
+ * Pages most inputs write are not tracked at all but copied back every time
+ * (hot pages, below). */
 #include "kfuzz.h"
 
 #include <fcntl.h>
@@ -55,8 +57,6 @@ struct pm_scan_arg {
 #endif
 
 extern char __kfuzz_data_start[], __kfuzz_data_end[];
-extern char kfuzz_boot_stack[];
-extern const size_t kfuzz_boot_stack_size;
 void __asan_init(void) __attribute__((weak));
 
 /* A piece of memory restored after every input: [start, start+len) exactly;
@@ -67,9 +67,11 @@ struct region {
 	uint8_t *start, *copy, *alias;
 	size_t len;
 	uintptr_t lo, hi;
+	uint8_t *heat; /* per page: recent inputs that wrote it (decaying) */
+	uint8_t *hot;  /* per page: left writable, copied back after every input */
 };
 
-#define MAX_REGIONS 6
+#define MAX_REGIONS 4
 static struct region regions[MAX_REGIONS];
 static unsigned nregions;
 static int pagemap_fd = -1, uffd = -1;
@@ -103,6 +105,11 @@ static struct region *add_region(void *start, size_t len)
 	}
 	raw_copy(r->copy, start, len);
 	return r;
+}
+
+static size_t region_pages(const struct region *r)
+{
+	return (r->hi - r->lo) / PAGE;
 }
 
 /* Copies back the part of [a, b) (page-aligned) that belongs to r. */
@@ -149,9 +156,13 @@ static bool uffd_setup(void)
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	if (uffd < 0 || pagemap_fd < 0 || ioctl(uffd, UFFDIO_API, &api) != 0)
 		goto fail;
-	for (unsigned i = 0; i < nregions; i++)
-		if (!wp_region(&regions[i]))
+	for (unsigned i = 0; i < nregions; i++) {
+		struct region *r = &regions[i];
+		r->heat = calloc(region_pages(r), 1);
+		r->hot = calloc(region_pages(r), 1);
+		if (!r->heat || !r->hot || !wp_region(r))
 			goto fail;
+	}
 	a.start = regions[0].lo;
 	a.end = regions[0].hi;
 	if (ioctl(pagemap_fd, PAGEMAP_SCAN, &a) < 0)
@@ -167,7 +178,32 @@ fail:
 	return false;
 }
 
-/* Restores the written pages of r and write-protects them again. */
+/* Pages most inputs write (the init thread's stack, the allocators'
+ * and scheduler's data) are left writable and copied back after every
+ * input: a copy costs less than the write fault (about 1 us on this VM)
+ * plus the write-protection it takes to notice the next write. A page is
+ * promoted once its decaying count of writing inputs reaches HOT_AT (a
+ * page written by about 1 input in 16); every HOT_EPOCH inputs all hot
+ * pages are write-protected again and must earn it anew, so a page the
+ * inputs stopped writing goes back to costing nothing. Which pages are hot
+ * changes only the host's bookkeeping, never the restored state. */
+#define HOT_AT        8
+#define HEAT_HALFLIFE 64   /* inputs */
+#define HOT_EPOCH     4096 /* inputs */
+
+static unsigned long restores;
+
+static void uffd_protect(uintptr_t a, uintptr_t b)
+{
+	struct uffdio_writeprotect wp = {.range = {a, b - a}, .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+
+	if (ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) != 0) {
+		perror("kfuzz: UFFDIO_WRITEPROTECT");
+		abort();
+	}
+}
+
+/* Restores the written pages of r and write-protects those not hot. */
 static size_t uffd_restore(struct region *r)
 {
 	struct page_region v[64];
@@ -177,13 +213,9 @@ static size_t uffd_restore(struct region *r)
 	                        .category_mask = PAGE_IS_WRITTEN,
 	                        .return_mask = PAGE_IS_WRITTEN};
 	size_t pages = 0;
-	uintptr_t first = 0, last = 0;
+	uintptr_t run = 0, run_end = 0; /* written pages to protect again, coalesced */
 	long n;
 
-	/* With an alias, one scan lists the written pages and write-protects
-	 * them; the copy goes through the alias. Without, the copy itself
-	 * writes the pages, so a second scan write-protects them afterwards. */
-	a.flags = r->alias ? PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC : 0;
 	for (uintptr_t at = r->lo; at < r->hi; at = a.walk_end) {
 		a.start = at;
 		a.end = r->hi;
@@ -195,22 +227,42 @@ static size_t uffd_restore(struct region *r)
 		for (long i = 0; i < n; i++) {
 			restore_range(r, v[i].start, v[i].end);
 			pages += (v[i].end - v[i].start) / PAGE;
-			first = first ? first : v[i].start;
-			last = v[i].end;
+			for (uintptr_t pg = v[i].start; pg < v[i].end; pg += PAGE) {
+				size_t idx = (pg - r->lo) / PAGE;
+				if (r->hot[idx])
+					continue;
+				if (r->heat[idx] < 255 && ++r->heat[idx] >= HOT_AT) {
+					r->hot[idx] = 1;
+					continue;
+				}
+				if (pg != run_end) {
+					if (run < run_end)
+						uffd_protect(run, run_end);
+					run = pg;
+				}
+				run_end = pg + PAGE;
+			}
 		}
 	}
-	if (!r->alias && pages) {
-		a.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
-		a.vec_len = 0;
-		a.vec = 0;
-		a.start = first;
-		a.end = last;
-		if (ioctl(pagemap_fd, PAGEMAP_SCAN, &a) < 0) {
-			perror("kfuzz: PAGEMAP_SCAN");
-			abort();
-		}
-	}
+	if (run < run_end)
+		uffd_protect(run, run_end);
 	return pages;
+}
+
+static void uffd_age(void)
+{
+	restores++;
+	for (unsigned i = 0; i < nregions; i++) {
+		struct region *r = &regions[i];
+		size_t np = region_pages(r);
+		if (restores % HOT_EPOCH == 0) {
+			memset(r->hot, 0, np);
+			uffd_protect(r->lo, r->hi);
+		}
+		if (restores % HEAT_HALFLIFE == 0)
+			for (size_t p = 0; p < np; p++)
+				r->heat[p] >>= 1;
+	}
 }
 
 /* ---- fallback: RAM read-only, a SIGSEGV per first write to a page ---- */
@@ -294,11 +346,9 @@ void kfuzz_snapshot_take(void)
 	ram_pages = hosted_ram_size() / PAGE;
 	r = add_region(ram, ram_pages * PAGE); /* first: uffd_setup probes it */
 	add_region(__kfuzz_data_start, kdata);
-	add_region(kfuzz_boot_stack, kfuzz_boot_stack_size);
 	if (__asan_init) {
 		ram_shadow = add_region(shadow_of(ram), ram_pages * PAGE / 8);
 		add_region(shadow_of(__kfuzz_data_start), kdata / 8);
-		add_region(shadow_of(kfuzz_boot_stack), kfuzz_boot_stack_size / 8);
 	}
 	if (uffd_setup()) {
 		/* RAM is a memfd: a second mapping of it writes the pages without
@@ -321,6 +371,7 @@ void kfuzz_snapshot_restore(void)
 	}
 	for (unsigned i = 0; i < nregions; i++)
 		pages += uffd_restore(&regions[i]);
+	uffd_age();
 	last_restored = pages;
 }
 

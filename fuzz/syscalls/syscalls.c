@@ -90,7 +90,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	input.trace = t && *t == '1';
 	kfuzz_set_setup(prog_setup);
-	kfuzz_set_mem_mib(16);
+	kfuzz_set_mem_mib(8);
 	if ((t = getenv("KFUZZ_EXIT_EVERY")) && atoi(t) > 0)
 		exit_every = (unsigned)atoi(t);
 	if (*argc >= 2 && strcmp((*argv)[1], "--replay") == 0) {
