@@ -64,11 +64,27 @@ test-fuzz: $(FUZZ_BINS)
 	done
 	$(Q)fuzz/replay-check.sh $(FUZZ_OUT)/syscalls fuzz/corpus/syscalls/* fuzz/regressions/syscalls/*
 
+# Two builds of the same sources: "checked" (this make's FUZZ_CFLAGS:
+# -O1, ASan+UBSan, what `make fuzz` runs) and "plain" (-O2, libFuzzer's
+# instrumentation only: counters, compare hooks). For each, the rate under
+# libFuzzer (mutation and feature bookkeeping included) and the harness's
+# own rate (BIN --bench: the inputs libFuzzer kept, replayed in a loop, full
+# reset every input). Results: docs/fuzzing.md.
+FUZZ_PLAIN_OUT ?= $(BUILD)/fuzz-plain
+FUZZ_BENCH_HARNESSES := syscalls vmexit
 bench-fuzz: $(FUZZ_OUT)/syscalls $(FUZZ_OUT)/vmexit
-	@echo "== syscall harness, $(FUZZ_BENCH_TIME) s on one core, full state reset per input"
-	$(Q)fuzz/run.sh $(FUZZ_OUT)/syscalls syscalls $(FUZZ_BENCH_TIME) $(FUZZ_OUT)/bench
-	@echo "== VM-exit harness, $(FUZZ_BENCH_TIME) s on one core, full state reset per input"
-	$(Q)fuzz/run.sh $(FUZZ_OUT)/vmexit vmexit $(FUZZ_BENCH_TIME) $(FUZZ_OUT)/bench
+	$(Q)$(MAKE) --no-print-directory FUZZ_OUT=$(FUZZ_PLAIN_OUT) \
+		FUZZ_CFLAGS="-g -O2 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link" FUZZ_ENGINE=-fsanitize=fuzzer \
+		$(FUZZ_PLAIN_OUT)/syscalls $(FUZZ_PLAIN_OUT)/vmexit
+	$(Q)for b in plain:$(FUZZ_PLAIN_OUT) checked:$(FUZZ_OUT); do \
+		name=$${b%%:*} out=$${b#*:}; \
+		for h in $(FUZZ_BENCH_HARNESSES); do \
+			rm -rf $$out/bench/$$h-corpus; \
+			echo "== $$h, $$name build: $(FUZZ_BENCH_TIME) s under libFuzzer, then $(FUZZ_BENCH_TIME) s of the harness alone"; \
+			FUZZ_FLAGS="-seed=1 $$FUZZ_FLAGS" fuzz/run.sh $$out/$$h $$h $(FUZZ_BENCH_TIME) $$out/bench || exit 1; \
+			printf 'ok   %s alone: ' $$h; $$out/$$h --bench $(FUZZ_BENCH_TIME) $$out/bench/$$h-corpus 2>/dev/null || exit 1; \
+		done; \
+	done
 
 fuzz-afl:
 	$(Q)$(MAKE) --no-print-directory FUZZ_CC=afl-clang-fast FUZZ_OUT=$(BUILD)/fuzz-afl \

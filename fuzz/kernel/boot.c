@@ -123,9 +123,9 @@ static void boot(void)
 	booted = true;
 }
 
-/* KFUZZ_PROFILE=1: where an input's time goes, printed at exit. */
-static bool profiling;
-static uint64_t prof_runs, prof_job_ns, prof_reset_ns, prof_pages;
+/* Where an input's time goes: kept always (two clock reads per input),
+ * printed at exit with KFUZZ_PROFILE=1, read by the bench (bench.c). */
+static struct kfuzz_profile prof;
 
 static uint64_t now_ns(void)
 {
@@ -137,39 +137,44 @@ static uint64_t now_ns(void)
 
 static void print_profile(void)
 {
-	if (prof_runs)
+	if (prof.runs)
 		fprintf(stderr, "kfuzz: %lu inputs, per input: job %.1f us, reset %.1f us (%.1f pages, %s)\n",
-		        (unsigned long)prof_runs, prof_job_ns / 1e3 / prof_runs, prof_reset_ns / 1e3 / prof_runs,
-		        (double)prof_pages / prof_runs, kfuzz_snapshot_method());
+		        (unsigned long)prof.runs, prof.job_ns / 1e3 / prof.runs, prof.reset_ns / 1e3 / prof.runs,
+		        (double)prof.pages / prof.runs, kfuzz_snapshot_method());
+}
+
+void kfuzz_profile_get(struct kfuzz_profile *out)
+{
+	*out = prof;
+}
+
+void kfuzz_profile_reset(void)
+{
+	prof = (struct kfuzz_profile){0};
 }
 
 void kfuzz_run(void (*fn)(void *), void *arg)
 {
-	uint64_t t0 = 0, t1 = 0;
+	uint64_t t0, t1;
 
 	if (!booted) {
 		const char *p = getenv("KFUZZ_PROFILE");
-		profiling = p && *p == '1';
-		if (profiling)
+		if (p && *p == '1')
 			atexit(print_profile);
 		boot();
 	}
 	job_fn = fn;
 	job_arg = arg;
-	if (profiling)
-		t0 = now_ns();
+	t0 = now_ns();
 	enter_kernel();
-	if (profiling)
-		t1 = now_ns();
+	t1 = now_ns();
 	kfuzz_snapshot_restore();
 	kfuzz_host_restore();
 	kernel_ctx = kernel_ctx_booted;
-	if (profiling) {
-		prof_runs++;
-		prof_job_ns += t1 - t0;
-		prof_reset_ns += now_ns() - t1;
-		prof_pages += kfuzz_snapshot_dirty_pages();
-	}
+	prof.runs++;
+	prof.job_ns += t1 - t0;
+	prof.reset_ns += now_ns() - t1;
+	prof.pages += kfuzz_snapshot_dirty_pages();
 }
 
 /* Linked with -Wl,--wrap=plat_poweroff: a kernel panic (status 99) or any

@@ -19,6 +19,20 @@ void kfuzz_set_setup(void (*fn)(void));
 /* The machine's RAM (default 32 MiB; before the first input). */
 void kfuzz_set_mem_mib(unsigned mib);
 
+/* Totals over the inputs run so far (or since kfuzz_profile_reset). */
+struct kfuzz_profile {
+	uint64_t runs, job_ns, reset_ns, pages;
+};
+void kfuzz_profile_get(struct kfuzz_profile *out);
+void kfuzz_profile_reset(void);
+
+/* `HARNESS --bench SECONDS FILE|DIR...` (bench.c): runs the inputs, read
+ * into memory once, over and over through LLVMFuzzerTestOneInput for
+ * SECONDS; prints inputs per second (wall and per CPU-second) and where
+ * the time went. The harness's own rate with full state reset, without the
+ * fuzzing engine's mutation and coverage bookkeeping. */
+int kfuzz_bench(int nargs, char **args);
+
 /* Snapshot/restore of the machine (snapshot.c). */
 void kfuzz_snapshot_take(void);
 void kfuzz_snapshot_restore(void);

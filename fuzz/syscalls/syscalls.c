@@ -3,6 +3,7 @@
  *   syscalls [libFuzzer options] [corpus dirs]   fuzz
  *   syscalls --replay FILE...                    run inputs, print the calls (strace form)
  *   syscalls --seeds DIR                         write a seed per syscall of the table into DIR
+ *   syscalls --bench SECONDS FILE|DIR...         the harness's own rate (fuzz/kernel/bench.c)
  * Setting KFUZZ_TRACE=1 prints the calls of every input (e.g. a crash's). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		kfuzz_set_verbose(true);
 		exit(replay(*argc - 2, *argv + 2));
 	}
+	if (*argc >= 2 && strcmp((*argv)[1], "--bench") == 0)
+		exit(kfuzz_bench(*argc - 2, *argv + 2));
 	if (*argc == 3 && strcmp((*argv)[1], "--seeds") == 0)
 		exit(write_seeds((*argv)[2]));
 	return 0;

@@ -1,0 +1,129 @@
+/* The harness's own execution rate (kfuzz.h: kfuzz_bench). */
+#include "kfuzz.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct input {
+	uint8_t *data;
+	size_t size;
+};
+
+static struct input *inputs;
+static size_t ninputs, cap;
+
+static void add_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	struct input in;
+
+	if (!f || fstat(fileno(f), &st) != 0) {
+		perror(path);
+		exit(1);
+	}
+	in.size = (size_t)st.st_size;
+	in.data = malloc(in.size ? in.size : 1);
+	if (!in.data || fread(in.data, 1, in.size, f) != in.size) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		exit(1);
+	}
+	fclose(f);
+	if (ninputs == cap) {
+		cap = cap ? 2 * cap : 256;
+		inputs = realloc(inputs, cap * sizeof(*inputs));
+		if (!inputs) {
+			fprintf(stderr, "kfuzz: out of memory\n");
+			exit(1);
+		}
+	}
+	inputs[ninputs++] = in;
+}
+
+static void add_path(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	if (stat(path, &st) != 0) {
+		perror(path);
+		exit(1);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_file(path);
+		return;
+	}
+	if (!(d = opendir(path))) {
+		perror(path);
+		exit(1);
+	}
+	while ((e = readdir(d))) {
+		char name[4096];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", path, e->d_name);
+		add_file(name);
+	}
+	closedir(d);
+}
+
+static double wall_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6;
+}
+
+int kfuzz_bench(int nargs, char **args)
+{
+	double secs = nargs > 0 ? atof(args[0]) : 0, w0, c0, w, c;
+	struct kfuzz_profile p;
+	size_t runs = 0;
+
+	if (nargs < 2 || secs <= 0) {
+		fprintf(stderr, "usage: HARNESS --bench SECONDS FILE|DIR...\n");
+		return 2;
+	}
+	for (int i = 1; i < nargs; i++)
+		add_path(args[i]);
+	if (!ninputs) {
+		fprintf(stderr, "kfuzz: no inputs\n");
+		return 1;
+	}
+	for (size_t i = 0; i < ninputs; i++) /* boots, and warms the hot pages */
+		LLVMFuzzerTestOneInput(inputs[i].data, inputs[i].size);
+	kfuzz_profile_reset();
+	w0 = wall_s();
+	c0 = cpu_s();
+	do {
+		for (size_t i = 0; i < ninputs; i++)
+			LLVMFuzzerTestOneInput(inputs[i].data, inputs[i].size);
+		runs += ninputs;
+	} while (wall_s() - w0 < secs);
+	w = wall_s() - w0;
+	c = cpu_s() - c0;
+	kfuzz_profile_get(&p);
+	printf("%zu inputs x %zu: %.0f inputs/s (%.0f per CPU-second); per input: job %.1f us, reset %.1f us "
+	       "(%.1f pages, %s)\n",
+	       ninputs, runs / ninputs, (double)runs / w, (double)runs / c, p.job_ns / 1e3 / (double)p.runs,
+	       p.reset_ns / 1e3 / (double)p.runs, (double)p.pages / (double)p.runs, kfuzz_snapshot_method());
+	return 0;
+}
