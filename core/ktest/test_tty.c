@@ -9,10 +9,10 @@
 #include <kern/tty.h>
 #include <plat/time.h>
 
-#define MS 1000000ULL
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGTSTP 20
+#define MS       1000000ULL
+#define SIGINT   2
+#define SIGQUIT  3
+#define SIGTSTP  20
 #define SIGWINCH 28
 
 struct cap_tty {
@@ -109,8 +109,8 @@ KTEST(tty_canonical_line_and_echo)
 	feed(c, "lo\r");
 	KT_ASSERT_EQ(tty_poll(&c->tty, NULL) & POLLIN, POLLIN);
 	KT_ASSERT_EQ(read_now(c, buf, sizeof(buf)), 6);
-	KT_ASSERT(strcmp(buf, "hello\n") == 0);        /* ICRNL */
-	KT_ASSERT(strcmp(c->out, "hello\r\n") == 0);   /* echo with ONLCR */
+	KT_ASSERT(strcmp(buf, "hello\n") == 0);      /* ICRNL */
+	KT_ASSERT(strcmp(c->out, "hello\r\n") == 0); /* echo with ONLCR */
 	/* Two lines: one read returns one line; a short read leaves the rest. */
 	feed(c, "one\ntwo\n");
 	KT_ASSERT_EQ(read_now(c, buf, 3), 2);
@@ -128,14 +128,16 @@ KTEST(tty_canonical_editing)
 	char buf[64];
 
 	KT_ASSERT(c);
-	feed(c, "abx\x7f" "c\n"); /* DEL erases */
+	feed(c, "abx\x7f"
+	        "c\n"); /* DEL erases */
 	KT_ASSERT_EQ(read_now(c, buf, sizeof(buf)), 4);
 	KT_ASSERT(strcmp(buf, "abc\n") == 0);
 	KT_ASSERT(strcmp(c->out, "abx\b \bc\r\n") == 0); /* ECHOE */
-	feed(c, "ab\bc\n"); /* so does ^H */
+	feed(c, "ab\bc\n");                              /* so does ^H */
 	KT_ASSERT_EQ(read_now(c, buf, sizeof(buf)), 3);
 	KT_ASSERT(strcmp(buf, "ac\n") == 0);
-	feed(c, "foo bar  \x17" "baz\n"); /* ^W: the spaces and the word */
+	feed(c, "foo bar  \x17"
+	        "baz\n"); /* ^W: the spaces and the word */
 	KT_ASSERT(read_now(c, buf, sizeof(buf)) > 0);
 	KT_ASSERT(strcmp(buf, "foo baz\n") == 0);
 	cap_clear(c);
@@ -178,7 +180,7 @@ KTEST(tty_eof)
 	feed(c, "ab\x04");
 	KT_ASSERT_EQ(read_now(c, buf, sizeof(buf)), 2); /* ^D ends the read without a newline */
 	KT_ASSERT(strcmp(buf, "ab") == 0);
-	KT_ASSERT(strcmp(c->out, "ab") == 0);          /* and is not echoed */
+	KT_ASSERT(strcmp(c->out, "ab") == 0); /* and is not echoed */
 	KT_ASSERT_EQ(read_now(c, buf, sizeof(buf)), -EAGAIN);
 	cap_free(c);
 }
@@ -286,6 +288,102 @@ KTEST(tty_output_processing)
 	KT_ASSERT_EQ(tty_write(&c->tty, "x\n\t", 3, false), 3);
 	KT_ASSERT(strcmp(c->out, "x\n\t") == 0);
 	cap_free(c);
+}
+
+/* OPOST's rules one byte at a time, written from termios(3) and Linux's
+ * do_output_char: the reference for the write path, which copies runs of
+ * bytes that pass unchanged in one go. */
+static size_t opost_model(uint32_t oflag, uint32_t iflag, unsigned *col, const unsigned char *in, size_t n, char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = in[i];
+		if (!(oflag & OPOST)) {
+			out[k++] = (char)c;
+			continue;
+		}
+		if (c == '\n') {
+			if (oflag & (ONLRET | ONLCR))
+				*col = 0;
+			if (oflag & ONLCR)
+				out[k++] = '\r';
+		} else if (c == '\r') {
+			if ((oflag & ONOCR) && *col == 0)
+				continue;
+			if (oflag & OCRNL) {
+				c = '\n';
+				if (oflag & ONLRET)
+					*col = 0;
+			} else {
+				*col = 0;
+			}
+		} else if (c == '\t') {
+			if ((oflag & TABDLY) == XTABS) {
+				for (unsigned sp = 8 - (*col & 7); sp; sp--, (*col)++)
+					out[k++] = ' ';
+				continue;
+			}
+			*col = (*col | 7) + 1;
+		} else if (c == '\b') {
+			if (*col)
+				(*col)--;
+		} else {
+			if ((oflag & OLCUC) && c >= 'a' && c <= 'z')
+				c = (unsigned char)(c - 'a' + 'A');
+			if (c >= 0x20 && c != 0x7f && !((iflag & IUTF8) && (c & 0xc0) == 0x80))
+				(*col)++;
+		}
+		out[k++] = (char)c;
+	}
+	return k;
+}
+
+KTEST(tty_output_blocks_match_bytewise_rules)
+{
+	static const uint32_t oflags[] = {0,
+	                                  OPOST | ONLCR,
+	                                  OPOST | ONLCR | XTABS,
+	                                  OPOST | OLCUC | XTABS,
+	                                  OPOST | OCRNL | ONLRET,
+	                                  OPOST | ONOCR | XTABS};
+	static char want[512];
+	uint32_t seed = 12345;
+
+	for (unsigned round = 0; round < 48; round++) {
+		uint32_t oflag = oflags[round % 6], iflag = round & 1 ? IUTF8 : 0;
+		struct cap_tty *c = cap_new();
+		struct linux_termios t;
+		unsigned char in[48];
+		unsigned col = 0;
+		size_t k = 0;
+
+		KT_ASSERT(c);
+		tty_get_termios(&c->tty, &t);
+		t.c_oflag = oflag;
+		t.c_iflag = (t.c_iflag & ~(uint32_t)IUTF8) | iflag;
+		tty_set_termios(&c->tty, &t);
+		/* Text, controls and high bytes, in runs of a kind; three writes
+		 * so the column carries over from one to the next; a tab last,
+		 * whose width shows the column. */
+		for (unsigned w = 0; w < 3; w++) {
+			for (size_t i = 0; i < sizeof(in); i++) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = seed >> 16;
+				if (r % 4 == 0)
+					in[i] = (unsigned char)"\t\n\r\b"[r / 4 % 4];
+				else
+					in[i] = (unsigned char)(r % 4 == 1 ? 'a' + r / 4 % 26 : r / 4);
+			}
+			if (w == 2)
+				in[sizeof(in) - 1] = '\t';
+			KT_ASSERT_EQ(tty_write(&c->tty, in, sizeof(in), false), (ssize_t)sizeof(in));
+			k += opost_model(oflag, iflag, &col, in, sizeof(in), want + k);
+		}
+		KT_ASSERT_EQ(c->out_len, k);
+		KT_ASSERT(memcmp(c->out, want, k) == 0);
+		cap_free(c);
+	}
 }
 
 static void set_raw(struct tty *tty, uint8_t vmin, uint8_t vtime)

@@ -2,6 +2,7 @@
  * editing with echo, signal characters, and what reads take out of the
  * input buffer. Every function here runs with tty->lock held. */
 #include <kern/atomic.h>
+#include <kern/string.h>
 
 #include "tty_internal.h"
 
@@ -72,6 +73,60 @@ void tty_opost_char(struct tty *tty, unsigned char c, struct tty_out *o)
 		break;
 	}
 	tty_out_put(o, (char)c);
+}
+
+/* What OPOST does with a byte: tty_opost_char for the four it rewrites or
+ * whose column effect depends on the column; every other byte passes
+ * unchanged, moving the column by one if printable (UTF-8 continuation
+ * bytes: unless IUTF8), as Linux's process_output_block. */
+enum { PASS_NO_COLUMN, PASS_COLUMN, PASS_CONTINUATION, OPOST_CHAR };
+static const unsigned char opost_class[256] = {
+    /* the rest of 0..0x1f and 0x7f: PASS_NO_COLUMN (0) */
+    [0x20 ... 0x7e] = PASS_COLUMN,
+    [0xc0 ... 0xff] = PASS_COLUMN,
+    [0x80 ... 0xbf] = PASS_CONTINUATION,
+    [BS] = OPOST_CHAR,
+    ['\t'] = OPOST_CHAR,
+    ['\n'] = OPOST_CHAR,
+    ['\r'] = OPOST_CHAR,
+};
+
+/* How many of p[0..n) pass unchanged; adds their columns to the tty's. */
+static size_t pass_prefix(struct tty *tty, const unsigned char *p, size_t n)
+{
+	unsigned continuation = I_FLAG(tty, IUTF8) ? 0 : 1, column = 0;
+	size_t i;
+
+	if (O_FLAG(tty, OLCUC))
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned cls = opost_class[p[i]];
+		if (cls == OPOST_CHAR)
+			break;
+		column += cls == PASS_CONTINUATION ? continuation : cls;
+	}
+	tty->column += column;
+	return i;
+}
+
+size_t tty_opost_block(struct tty *tty, const unsigned char *p, size_t n, struct tty_out *o)
+{
+	size_t done = 0;
+
+	while (done < n && o->len < sizeof(o->buf) - 8) {
+		size_t room = sizeof(o->buf) - 8 - o->len, run = n - done < room ? n - done : room;
+
+		if (O_FLAG(tty, OPOST))
+			run = pass_prefix(tty, p + done, run);
+		if (!run) {
+			tty_opost_char(tty, p[done++], o);
+			continue;
+		}
+		memcpy(o->buf + o->len, p + done, run);
+		o->len += run;
+		done += run;
+	}
+	return done;
 }
 
 /* --- echo ------------------------------------------------------------------- */
@@ -165,8 +220,7 @@ enum erase_kind { ERASE_CHAR, ERASE_WORD, ERASE_LINE };
 
 static bool is_word_char(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-	       c >= 0x80;
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
 
 /* Removes the last character of the edited line (a whole UTF-8 sequence
@@ -358,7 +412,10 @@ bool ldisc_receive_char(struct tty *tty, unsigned char c, struct tty_out *echo, 
 			tty->stopped = false;
 	}
 	if (L_FLAG(tty, ISIG)) {
-		int sig = is_cc(tty, c, VINTR) ? SIGINT : is_cc(tty, c, VQUIT) ? SIGQUIT : is_cc(tty, c, VSUSP) ? SIGTSTP : 0;
+		int sig = is_cc(tty, c, VINTR)   ? SIGINT
+		          : is_cc(tty, c, VQUIT) ? SIGQUIT
+		          : is_cc(tty, c, VSUSP) ? SIGTSTP
+		                                 : 0;
 		if (sig) {
 			isig_char(tty, c, sig, echo, sigs);
 			return true;

@@ -15,14 +15,25 @@ static struct list_node registry = LIST_INIT(registry);
 
 /* Linux's tty_std_termios and INIT_C_CC. */
 static const struct linux_termios std_termios = {
-	.c_iflag = ICRNL | IXON | IUTF8,
-	.c_oflag = OPOST | ONLCR,
-	.c_cflag = B38400 | CS8 | CREAD | HUPCL,
-	.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
-	.c_line = N_TTY,
-	.c_cc = {[VINTR] = 003, [VQUIT] = 034, [VERASE] = 0177, [VKILL] = 025, [VEOF] = 004, [VTIME] = 0,
-		 [VMIN] = 1, [VSTART] = 021, [VSTOP] = 023, [VSUSP] = 032, [VREPRINT] = 022, [VDISCARD] = 017,
-		 [VWERASE] = 027, [VLNEXT] = 026},
+    .c_iflag = ICRNL | IXON | IUTF8,
+    .c_oflag = OPOST | ONLCR,
+    .c_cflag = B38400 | CS8 | CREAD | HUPCL,
+    .c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL | ECHOKE | IEXTEN,
+    .c_line = N_TTY,
+    .c_cc = {[VINTR] = 003,
+             [VQUIT] = 034,
+             [VERASE] = 0177,
+             [VKILL] = 025,
+             [VEOF] = 004,
+             [VTIME] = 0,
+             [VMIN] = 1,
+             [VSTART] = 021,
+             [VSTOP] = 023,
+             [VSUSP] = 032,
+             [VREPRINT] = 022,
+             [VDISCARD] = 017,
+             [VWERASE] = 027,
+             [VLNEXT] = 026},
 };
 
 void tty_init(struct tty *tty, const char *name, const struct tty_driver_ops *ops, void *driver_data)
@@ -62,7 +73,7 @@ void tty_registry_unlock(void)
 
 struct tty *tty_of_session_locked(int sid)
 {
-	list_for_each(it, &registry) {
+	list_for_each (it, &registry) {
 		struct tty *t = list_entry(it, struct tty, node);
 		if (sid > 0 && atomic_load_acquire(&t->session) == sid)
 			return t;
@@ -254,8 +265,7 @@ ssize_t tty_write(struct tty *tty, const void *buf, size_t len, bool nonblock)
 		if (err)
 			return done ? (ssize_t)done : err;
 		mutex_lock(&tty->lock);
-		while (done + n < len && out.len < sizeof(out.buf) - 8)
-			tty_opost_char(tty, p[done + n++], &out);
+		n = tty_opost_block(tty, p + done, len - done, &out);
 		mutex_unlock(&tty->lock);
 		tty_out_flush(&out);
 		done += n;

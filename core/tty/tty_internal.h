@@ -5,13 +5,13 @@
 #define CORE_TTY_INTERNAL_H
 #include <kern/tty.h>
 
-#define SIGHUP 1
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGCONT 18
-#define SIGTSTP 20
-#define SIGTTIN 21
-#define SIGTTOU 22
+#define SIGHUP   1
+#define SIGINT   2
+#define SIGQUIT  3
+#define SIGCONT  18
+#define SIGTSTP  20
+#define SIGTTIN  21
+#define SIGTTOU  22
 #define SIGWINCH 28
 
 #define TTY_MASK (TTY_BUF_SIZE - 1)
@@ -41,6 +41,10 @@ void tty_out_flush(struct tty_out *o);
 /* Output post-processing (OPOST, ONLCR, OCRNL, ONOCR, ONLRET, XTABS) of
  * one byte, tracking the column. Lock held. */
 void tty_opost_char(struct tty *tty, unsigned char c, struct tty_out *o);
+/* The same over p[0..n), stopping when o has less than 8 bytes of room
+ * (so a tab still fits); runs of plain bytes are copied whole, as Linux's
+ * process_output_block does. Returns the bytes of p consumed. */
+size_t tty_opost_block(struct tty *tty, const unsigned char *p, size_t n, struct tty_out *o);
 
 /* --- the line discipline (ldisc.c), lock held ------------------------------- */
 /* Processes one received byte; adds generated signals to *sigs (a mask of
