@@ -51,3 +51,13 @@ if [ -n "$timer" ] && [ -s "$work/$name.cpu" ]; then
 	percpu=" ($(awk "BEGIN { c = $cpu; if (c > 0) printf \"%d\", $runs / c }") per CPU-second)"
 fi
 echo "ok   $name: ${secs}s, $execs exec/s$percpu, $cov edges, $ft features"
+# With KFUZZ_PROFILE=1 the kernel harnesses print at exit where an input's
+# time went (fuzz/kernel/boot.c); what is left of the time per execution is
+# the engine's (mutation, coverage bookkeeping).
+prof=$(sed -n 's/^kfuzz: [0-9]* inputs, per input: //p' "$work/$name.log" | tail -n 1)
+if [ -n "$prof" ] && [ -n "$execs" ] && [ "$execs" -gt 0 ]; then
+	job=$(echo "$prof" | sed -n 's/.*job \([0-9.]*\) us.*/\1/p')
+	reset=$(echo "$prof" | sed -n 's/.*reset \([0-9.]*\) us.*/\1/p')
+	engine=$(awk "BEGIN { printf \"%.1f\", 1e6 / $execs - $job - $reset }")
+	echo "     per execution: $prof; engine $engine us"
+fi
