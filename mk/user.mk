@@ -2,7 +2,7 @@
 # embedded into both kernels as C arrays.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror
-USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint fs_files fs_perms fs_proc threads mmstress execchain sigstack faultstorm badargs
+USER_PROGS := hello memory segv procs pipe_poll tty_termios tty_sigint bigio_signal fs_files fs_perms fs_proc threads mmstress execchain sigstack faultstorm badargs
 USER_BINS := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS)) $(BUILD)/user/hello_pie
 # /dev/hv: its ioctl test and vmctl (both include kern/abi/hv.h).
 USER_BINS += $(BUILD)/user/hvctl $(BUILD)/user/vmctl

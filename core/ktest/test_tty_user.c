@@ -11,7 +11,7 @@
 #include "user_run.h"
 
 #define NO_USER KTEST_NO_USER
-#define SIGINT 2
+#define SIGINT  2
 #define SIGPIPE 13
 
 /* Runs an embedded program to completion; returns its wait status or -1. */
@@ -54,4 +54,11 @@ KTEST(user_tty_ctrl_c_sends_sigint)
 {
 	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
 	KT_ASSERT_EQ(run_program(kt, "tty_sigint", NULL), SIGINT);
+}
+
+/* A huge getrandom and a huge terminal write end part-way at a signal. */
+KTEST(user_signal_ends_huge_getrandom_and_tty_write)
+{
+	KT_SKIP_UNLESS(plat_user_available(), NO_USER);
+	KT_ASSERT_EQ(run_program(kt, "bigio_signal", NULL), 0);
 }

@@ -20,17 +20,16 @@
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
 #define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define TIMER_ABSTIME 1
-#define NSEC_PER_SEC 1000000000LL
-
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define TIMER_ABSTIME            1
+#define NSEC_PER_SEC             1000000000LL
 
 long sys_exit(long code, long a1, long a2, long a3, long a4, long a5)
 {
@@ -138,13 +137,11 @@ static int64_t clock_now(long clk)
 {
 	switch (clk) {
 	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-		return vfs_now_ns();
+	case CLOCK_REALTIME_COARSE: return vfs_now_ns();
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		return (int64_t)plat_time_ns();
+	case CLOCK_BOOTTIME: return (int64_t)plat_time_ns();
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
 		/* CPU time is not accounted per task yet: time since the process began. */
@@ -174,7 +171,8 @@ static long sleep_until(long clk, int64_t deadline, uintptr_t urem)
 	if (deadline > now && thread_sleep_interruptible((ktime_t)(deadline - now)) == -EINTR) {
 		int64_t left = deadline - clock_now(clk);
 		if (urem) {
-			struct linux_timespec rem = {left > 0 ? left / NSEC_PER_SEC : 0, left > 0 ? left % NSEC_PER_SEC : 0};
+			struct linux_timespec rem = {left > 0 ? left / NSEC_PER_SEC : 0,
+			                             left > 0 ? left % NSEC_PER_SEC : 0};
 			if (put_user(rem, urem))
 				return -EFAULT;
 		}
@@ -215,7 +213,7 @@ long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4, lo
 	if ((err = read_timespec((uintptr_t)ureq, &ns)))
 		return err;
 	return sleep_until(clk, (flags & TIMER_ABSTIME) ? ns : clock_now(clk) + ns,
-			   (flags & TIMER_ABSTIME) ? 0 : (uintptr_t)urem);
+	                   (flags & TIMER_ABSTIME) ? 0 : (uintptr_t)urem);
 }
 
 long sys_sched_yield(long a0, long a1, long a2, long a3, long a4, long a5)
@@ -225,7 +223,7 @@ long sys_sched_yield(long a0, long a1, long a2, long a3, long a4, long a5)
 }
 
 #define GRND_NONBLOCK 1
-#define GRND_RANDOM 2
+#define GRND_RANDOM   2
 #define GRND_INSECURE 4
 
 long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
@@ -245,6 +243,10 @@ long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
 		if (put_user_buf((uintptr_t)(ubuf + done), chunk, n))
 			return done ? done : -EFAULT;
 		done += (long)n;
+		/* As Linux: a pending signal ends it after a whole page, which
+		 * counts, so a huge request stays interruptible. */
+		if (done % 4096 == 0 && done < len && current_signal_pending())
+			break;
 	}
 	return done;
 }
@@ -279,15 +281,15 @@ long sys_time(long ut, long a1, long a2, long a3, long a4, long a5)
 	return secs;
 }
 
-#define LINUX_REBOOT_MAGIC1 0xfee1dead
-#define LINUX_REBOOT_MAGIC2 672274793
-#define LINUX_REBOOT_MAGIC2A 85072278
-#define LINUX_REBOOT_MAGIC2B 369367448
-#define LINUX_REBOOT_MAGIC2C 537993216
-#define LINUX_REBOOT_CMD_RESTART 0x01234567
-#define LINUX_REBOOT_CMD_HALT 0xCDEF0123
-#define LINUX_REBOOT_CMD_CAD_ON 0x89ABCDEF
-#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+#define LINUX_REBOOT_MAGIC1        0xfee1dead
+#define LINUX_REBOOT_MAGIC2        672274793
+#define LINUX_REBOOT_MAGIC2A       85072278
+#define LINUX_REBOOT_MAGIC2B       369367448
+#define LINUX_REBOOT_MAGIC2C       537993216
+#define LINUX_REBOOT_CMD_RESTART   0x01234567
+#define LINUX_REBOOT_CMD_HALT      0xCDEF0123
+#define LINUX_REBOOT_CMD_CAD_ON    0x89ABCDEF
+#define LINUX_REBOOT_CMD_CAD_OFF   0x00000000
 #define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
 
 long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
@@ -300,11 +302,8 @@ long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 		return -EPERM;
 	switch ((uint32_t)cmd) {
 	case LINUX_REBOOT_CMD_CAD_ON:
-	case LINUX_REBOOT_CMD_CAD_OFF:
-		return 0; /* no Ctrl-Alt-Del key to route */
-	case LINUX_REBOOT_CMD_RESTART:
-		pr_info("reboot requested by pid %d", proc_current()->pid);
-		plat_reboot();
+	case LINUX_REBOOT_CMD_CAD_OFF: return 0; /* no Ctrl-Alt-Del key to route */
+	case LINUX_REBOOT_CMD_RESTART: pr_info("reboot requested by pid %d", proc_current()->pid); plat_reboot();
 	case LINUX_REBOOT_CMD_HALT:
 	case LINUX_REBOOT_CMD_POWER_OFF:
 		pr_info("power-off requested by pid %d", proc_current()->pid);

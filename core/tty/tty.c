@@ -4,6 +4,7 @@
 #include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/pollwait.h>
+#include <kern/proc.h>
 #include <kern/string.h>
 
 #include "tty_internal.h"
@@ -260,6 +261,11 @@ ssize_t tty_write(struct tty *tty, const void *buf, size_t len, bool nonblock)
 	while (done < len) {
 		struct tty_out out = {.tty = tty};
 		size_t n = 0;
+		/* As Linux's n_tty_write: a pending signal ends a long write
+		 * between chunks (what was written counts), so a huge write to
+		 * a terminal stays interruptible. */
+		if (current_signal_pending())
+			return done ? (ssize_t)done : -ERESTARTSYS;
 		/* Re-claimed per chunk so that ^S stops a long write part-way. */
 		err = begin_output(tty, nonblock);
 		if (err)

@@ -14,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct input {
 	uint8_t *data;
 	size_t size;
+	char *name;
+	uint64_t ns; /* job + reset of its first run */
 };
 
 static struct input *inputs;
@@ -30,8 +32,10 @@ static void add_file(const char *path)
 		exit(1);
 	}
 	in.size = (size_t)st.st_size;
+	in.name = strdup(path);
+	in.ns = 0;
 	in.data = malloc(in.size ? in.size : 1);
-	if (!in.data || fread(in.data, 1, in.size, f) != in.size) {
+	if (!in.data || !in.name || fread(in.data, 1, in.size, f) != in.size) {
 		fprintf(stderr, "%s: cannot read\n", path);
 		exit(1);
 	}
@@ -92,6 +96,30 @@ static double cpu_s(void)
 	       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e-6;
 }
 
+static int slower_first(const void *a, const void *b)
+{
+	const struct input *x = a, *y = b;
+
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
+}
+
+/* KFUZZ_BENCH_SLOWEST=N: the N inputs that took longest, and their share. */
+static void print_slowest(void)
+{
+	const char *e = getenv("KFUZZ_BENCH_SLOWEST");
+	size_t n = e ? (size_t)atol(e) : 0;
+	uint64_t total = 0;
+
+	if (!n)
+		return;
+	for (size_t i = 0; i < ninputs; i++)
+		total += inputs[i].ns;
+	qsort(inputs, ninputs, sizeof(*inputs), slower_first);
+	for (size_t i = 0; i < n && i < ninputs; i++)
+		printf("%9.1f us  %4.1f %%  %s\n", inputs[i].ns / 1e3, 100.0 * (double)inputs[i].ns / (double)total,
+		       inputs[i].name);
+}
+
 int kfuzz_bench(int nargs, char **args)
 {
 	double secs = nargs > 0 ? atof(args[0]) : 0, w0, c0, w, c;
@@ -108,8 +136,13 @@ int kfuzz_bench(int nargs, char **args)
 		fprintf(stderr, "kfuzz: no inputs\n");
 		return 1;
 	}
-	for (size_t i = 0; i < ninputs; i++) /* boots, and warms the hot pages */
+	for (size_t i = 0; i < ninputs; i++) { /* boots, and warms the hot pages */
+		struct kfuzz_profile before, after;
+		kfuzz_profile_get(&before);
 		LLVMFuzzerTestOneInput(inputs[i].data, inputs[i].size);
+		kfuzz_profile_get(&after);
+		inputs[i].ns = after.job_ns + after.reset_ns - before.job_ns - before.reset_ns;
+	}
 	kfuzz_profile_reset();
 	w0 = wall_s();
 	c0 = cpu_s();
@@ -125,5 +158,6 @@ int kfuzz_bench(int nargs, char **args)
 	       "(%.1f pages, %s)\n",
 	       ninputs, runs / ninputs, (double)runs / w, (double)runs / c, p.job_ns / 1e3 / (double)p.runs,
 	       p.reset_ns / 1e3 / (double)p.runs, (double)p.pages / (double)p.runs, kfuzz_snapshot_method());
+	print_slowest();
 	return 0;
 }

@@ -30,7 +30,8 @@ void kfuzz_profile_reset(void);
  * into memory once, over and over through LLVMFuzzerTestOneInput for
  * SECONDS; prints inputs per second (wall and per CPU-second) and where
  * the time went. The harness's own rate with full state reset, without the
- * fuzzing engine's mutation and coverage bookkeeping. */
+ * fuzzing engine's mutation and coverage bookkeeping. KFUZZ_BENCH_SLOWEST=N
+ * also lists the N slowest inputs (first run) and their share of the time. */
 int kfuzz_bench(int nargs, char **args);
 
 /* Snapshot/restore of the machine (snapshot.c). */
