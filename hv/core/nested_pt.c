@@ -1,5 +1,6 @@
 /* Nested page tables shared by the SVM (NPT) and VMX (EPT) backends. */
 #include <hv/nested_pt.h>
+#include <hv/x86/walk.h>
 #include <kern/atomic.h>
 #include <kern/errno.h>
 #include <kern/mm.h>
@@ -174,4 +175,48 @@ paddr_t nested_pt_translate(struct nested_pt *pt, uint64_t gpa, bool write)
 		hpa = (*e & PT_ADDR & ~(level ? PT_LARGE - 1 : 0)) + (gpa & (level ? PT_LARGE - 1 : PT_PAGE - 1));
 	spin_unlock(&pt->lock);
 	return hpa;
+}
+
+/* The walker's table reads: 8 (or 4) bytes within one guest page. */
+static int read_phys(void *ctx, uint64_t gpa, void *buf, unsigned size)
+{
+	paddr_t hpa;
+
+	if (gpa % PT_PAGE + size > PT_PAGE)
+		return -EFAULT;
+	hpa = nested_pt_translate(ctx, gpa, false);
+	if (!hpa)
+		return -EFAULT;
+	memcpy(buf, plat_phys_to_virt(hpa), size);
+	return 0;
+}
+
+int nested_pt_guest_copy(struct nested_pt *pt, const struct nested_pt_guest_mode *m, uint64_t linear, void *buf,
+                         unsigned len, bool write, uint32_t *pf, uint64_t *fault_addr)
+{
+	struct x86_paging p = {m->cr0, m->cr3, m->cr4, m->efer, read_phys, pt};
+	unsigned acc = (write ? X86_ACC_WRITE : 0) | (m->user ? X86_ACC_USER : 0);
+	uint8_t *b = buf;
+
+	while (len) {
+		unsigned n = (unsigned)MIN((uint64_t)len, PT_PAGE - linear % PT_PAGE);
+		uint64_t gpa;
+		paddr_t hpa;
+
+		if (x86_walk(&p, linear, acc, &gpa, pf)) {
+			*fault_addr = linear;
+			return X86_PF_VECTOR;
+		}
+		hpa = nested_pt_translate(pt, gpa, write);
+		if (!hpa)
+			return -EFAULT;
+		if (write)
+			memcpy(plat_phys_to_virt(hpa), b, n);
+		else
+			memcpy(b, plat_phys_to_virt(hpa), n);
+		linear += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
 }

@@ -31,51 +31,19 @@ void svm_inject_exception(struct svm_vcpu *v, unsigned vector, bool has_error, u
 
 /* ---- guest memory ---- */
 
-static int read_phys(void *ctx, uint64_t gpa, void *buf, unsigned size)
-{
-	struct svm_vcpu *v = ctx;
-	paddr_t hpa;
-
-	if (gpa % SVM_PAGE + size > SVM_PAGE)
-		return -EFAULT;
-	hpa = svm_npt_translate(v->vm, gpa, false);
-	if (!hpa)
-		return -EFAULT;
-	memcpy(buf, plat_phys_to_virt(hpa), size);
-	return 0;
-}
-
 /* Copies `len` bytes at a guest linear address through the guest's paging
  * (user access at CPL 3) and the nested tables. 0, X86_PF_VECTOR with cr2
  * set in the VMCB and the error code in *pf, or -EFAULT (not RAM). */
 static int guest_access(struct svm_vcpu *v, uint64_t linear, void *buf, unsigned len, bool write, uint32_t *pf)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
-	struct x86_paging p = {s->cr0, s->cr3, s->cr4, s->efer, read_phys, v};
-	unsigned acc = (write ? X86_ACC_WRITE : 0) | (s->cpl == 3 ? X86_ACC_USER : 0);
-	uint8_t *b = buf;
+	struct nested_pt_guest_mode m = {s->cr0, s->cr3, s->cr4, s->efer, s->cpl == 3};
+	uint64_t cr2;
+	int r = nested_pt_guest_copy(&v->vm->npt, &m, linear, buf, len, write, pf, &cr2);
 
-	while (len) {
-		unsigned n = (unsigned)MIN((uint64_t)len, SVM_PAGE - linear % SVM_PAGE);
-		uint64_t gpa;
-		paddr_t hpa;
-
-		if (x86_walk(&p, linear, acc, &gpa, pf)) {
-			v->vmcb->save.cr2 = linear;
-			return X86_PF_VECTOR;
-		}
-		hpa = svm_npt_translate(v->vm, gpa, write);
-		if (!hpa)
-			return -EFAULT;
-		if (write)
-			memcpy(plat_phys_to_virt(hpa), b, n);
-		else
-			memcpy(b, plat_phys_to_virt(hpa), n);
-		linear += n;
-		b += n;
-		len -= n;
-	}
-	return 0;
+	if (r == X86_PF_VECTOR)
+		v->vmcb->save.cr2 = cr2;
+	return r;
 }
 
 int svm_guest_linear(struct svm_vcpu *v, uint64_t linear, void *buf, unsigned len, bool write)

@@ -43,20 +43,6 @@ static void skip(struct vmx_vcpu *v, unsigned len)
 
 /* ---- guest memory ---- */
 
-static int read_phys(void *ctx, uint64_t gpa, void *buf, unsigned size)
-{
-	struct vmx_vcpu *v = ctx;
-	paddr_t hpa;
-
-	if (gpa % VMX_PAGE + size > VMX_PAGE)
-		return -EFAULT;
-	hpa = vmx_ept_translate(v->vm, gpa, false);
-	if (!hpa)
-		return -EFAULT;
-	memcpy(buf, plat_phys_to_virt(hpa), size);
-	return 0;
-}
-
 static unsigned cpl(const struct vmx_vcpu *v)
 {
 	return (v->sregs.cr0 & CR0_PE) ? v->sregs.ss.dpl : 0;
@@ -66,31 +52,13 @@ static unsigned cpl(const struct vmx_vcpu *v)
 static int guest_access(struct vmx_vcpu *v, uint64_t linear, void *buf, unsigned len, bool write, uint32_t *pf)
 {
 	const struct hv_sregs *s = &v->sregs;
-	struct x86_paging p = {s->cr0, s->cr3, s->cr4, s->efer, read_phys, v};
-	unsigned acc = (write ? X86_ACC_WRITE : 0) | (cpl(v) == 3 ? X86_ACC_USER : 0);
-	uint8_t *b = buf;
+	struct nested_pt_guest_mode m = {s->cr0, s->cr3, s->cr4, s->efer, cpl(v) == 3};
+	uint64_t cr2;
+	int r = nested_pt_guest_copy(&v->vm->ept, &m, linear, buf, len, write, pf, &cr2);
 
-	while (len) {
-		unsigned n = (unsigned)MIN((uint64_t)len, VMX_PAGE - linear % VMX_PAGE);
-		uint64_t gpa;
-		paddr_t hpa;
-
-		if (x86_walk(&p, linear, acc, &gpa, pf)) {
-			v->gprs.cr2 = v->sregs.cr2 = linear;
-			return X86_PF_VECTOR;
-		}
-		hpa = vmx_ept_translate(v->vm, gpa, write);
-		if (!hpa)
-			return -EFAULT;
-		if (write)
-			memcpy(plat_phys_to_virt(hpa), b, n);
-		else
-			memcpy(b, plat_phys_to_virt(hpa), n);
-		linear += n;
-		b += n;
-		len -= n;
-	}
-	return 0;
+	if (r == X86_PF_VECTOR)
+		v->gprs.cr2 = v->sregs.cr2 = cr2;
+	return r;
 }
 
 int vmx_guest_linear(struct vmx_vcpu *v, uint64_t linear, void *buf, unsigned len, bool write)

@@ -34,4 +34,17 @@ int nested_pt_map(struct nested_pt *pt, uint64_t gpa, paddr_t hpa, uint64_t size
 int nested_pt_unmap(struct nested_pt *pt, uint64_t gpa, uint64_t size);
 /* The host address of `gpa`, or 0 if unmapped (or read-only for a write). */
 paddr_t nested_pt_translate(struct nested_pt *pt, uint64_t gpa, bool write);
+
+/* What a guest access sees of its own paging: control registers and
+ * whether it runs at CPL 3. */
+struct nested_pt_guest_mode {
+	uint64_t cr0, cr3, cr4, efer;
+	bool user;
+};
+/* Copies `len` bytes at a guest linear address, as the guest's CPU would:
+ * through its paging, then the nested tables. 0; X86_PF_VECTOR, the page
+ * fault the guest takes, with its error code in *pf and the faulting
+ * address in *fault_addr; or -EFAULT (not RAM, or read-only for a write). */
+int nested_pt_guest_copy(struct nested_pt *pt, const struct nested_pt_guest_mode *m, uint64_t linear, void *buf,
+                         unsigned len, bool write, uint32_t *pf, uint64_t *fault_addr);
 #endif
