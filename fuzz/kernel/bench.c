@@ -1,4 +1,5 @@
-/* The harness's own execution rate (kfuzz.h: kfuzz_bench). */
+/* The harness's own execution rate (kfuzz.h: kfuzz_bench), and reading
+ * inputs from files for it and the harnesses' --replay. */
 #include "kfuzz.h"
 
 #include <dirent.h>
@@ -21,25 +22,35 @@ struct input {
 static struct input *inputs;
 static size_t ninputs, cap;
 
-static void add_file(const char *path)
+uint8_t *kfuzz_read_input(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
-	struct input in;
+	uint8_t *data;
 
 	if (!f || fstat(fileno(f), &st) != 0) {
 		perror(path);
 		exit(1);
 	}
-	in.size = (size_t)st.st_size;
-	in.name = strdup(path);
-	in.ns = 0;
-	in.data = malloc(in.size ? in.size : 1);
-	if (!in.data || !in.name || fread(in.data, 1, in.size, f) != in.size) {
+	*len = (size_t)st.st_size;
+	data = malloc(*len ? *len : 1);
+	if (!data || fread(data, 1, *len, f) != *len) {
 		fprintf(stderr, "%s: cannot read\n", path);
 		exit(1);
 	}
 	fclose(f);
+	return data;
+}
+
+static void add_file(const char *path)
+{
+	struct input in = {.name = strdup(path)};
+
+	if (!in.name) {
+		fprintf(stderr, "kfuzz: out of memory\n");
+		exit(1);
+	}
+	in.data = kfuzz_read_input(path, &in.size);
 	if (ninputs == cap) {
 		cap = cap ? 2 * cap : 256;
 		inputs = realloc(inputs, cap * sizeof(*inputs));

@@ -33,6 +33,8 @@ void kfuzz_profile_reset(void);
  * fuzzing engine's mutation and coverage bookkeeping. KFUZZ_BENCH_SLOWEST=N
  * also lists the N slowest inputs (first run) and their share of the time. */
 int kfuzz_bench(int nargs, char **args);
+/* A whole input file, malloc'ed (exits with a message if it cannot). */
+uint8_t *kfuzz_read_input(const char *path, size_t *len);
 
 /* Snapshot/restore of the machine (snapshot.c). */
 void kfuzz_snapshot_take(void);

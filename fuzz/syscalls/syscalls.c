@@ -42,20 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static int replay(int n, char **files)
 {
 	for (int i = 0; i < n; i++) {
-		FILE *f = fopen(files[i], "rb");
-		static uint8_t buf[1 << 16];
 		size_t len;
+		uint8_t *buf = kfuzz_read_input(files[i], &len);
 
-		if (!f) {
-			perror(files[i]);
-			return 1;
-		}
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
 		fprintf(stderr, "== %s (%zu bytes)\n", files[i], len);
 		LLVMFuzzerTestOneInput(buf, len);
 		fprintf(stderr, "== %u calls, %zu pages restored (%s)\n", input.ncalls, kfuzz_snapshot_dirty_pages(),
 		        kfuzz_snapshot_method());
+		free(buf);
 	}
 	return 0;
 }

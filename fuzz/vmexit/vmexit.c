@@ -37,34 +37,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-static size_t load(const char *path, uint8_t *buf, size_t cap);
-
 static int replay(int n, char **files)
 {
-	static uint8_t buf[1 << 16];
-
 	for (int i = 0; i < n; i++) {
-		size_t len = load(files[i], buf, sizeof(buf));
+		size_t len;
+		uint8_t *buf = kfuzz_read_input(files[i], &len);
 
 		fprintf(stderr, "== %s (%zu bytes)\n", files[i], len);
 		LLVMFuzzerTestOneInput(buf, len);
 		fprintf(stderr, "== %zu pages restored (%s)\n", kfuzz_snapshot_dirty_pages(), kfuzz_snapshot_method());
+		free(buf);
 	}
 	return 0;
-}
-
-static size_t load(const char *path, uint8_t *buf, size_t cap)
-{
-	FILE *f = fopen(path, "rb");
-	size_t len;
-
-	if (!f) {
-		perror(path);
-		exit(1);
-	}
-	len = fread(buf, 1, cap, f);
-	fclose(f);
-	return len;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
