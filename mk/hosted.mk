@@ -14,7 +14,8 @@ hosted: $(HOSTED_BIN)
 
 $(BUILD_HOSTED)/core/%.o $(BUILD_HOSTED)/drivers/%.o $(BUILD_HOSTED)/hv/%.o $(BUILD_HOSTED)/arch/%.o: CFLAGS_SEL = portable
 $(BUILD_HOSTED)/$(BUILD)/%.o: CFLAGS_SEL = portable
-$(BUILD_HOSTED)/%.o: %.c
+# HOSTED_OBJ_DEPS: files the flags name (the fuzzers' coverage lists).
+$(BUILD_HOSTED)/%.o: %.c $(HOSTED_OBJ_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(if $(filter portable,$(CFLAGS_SEL)),$(HOSTED_PORTABLE_CFLAGS),$(HOSTED_CFLAGS)) -MMD -MP -c $< -o $@

@@ -56,7 +56,7 @@ struct pm_scan_arg {
 #define UFFD_USER_MODE_ONLY 1
 #endif
 
-extern char __kfuzz_data_start[], __kfuzz_data_end[];
+extern char __kfuzz_data_start[], __kfuzz_data_end[], __executable_start[];
 void __asan_init(void) __attribute__((weak));
 
 /* A piece of memory restored after every input: [start, start+len) exactly;
@@ -69,6 +69,7 @@ struct region {
 	uintptr_t lo, hi;
 	uint8_t *heat; /* per page: recent inputs that wrote it (decaying) */
 	uint8_t *hot;  /* per page: left writable, copied back after every input */
+	uint32_t *census; /* per page: inputs that wrote it (KFUZZ_PAGES) */
 };
 
 #define MAX_REGIONS 4
@@ -229,9 +230,11 @@ static size_t uffd_restore(struct region *r)
 			pages += (v[i].end - v[i].start) / PAGE;
 			for (uintptr_t pg = v[i].start; pg < v[i].end; pg += PAGE) {
 				size_t idx = (pg - r->lo) / PAGE;
+				if (r->census)
+					r->census[idx]++;
 				if (r->hot[idx])
 					continue;
-				if (r->heat[idx] < 255 && ++r->heat[idx] >= HOT_AT) {
+				if (!r->census && r->heat[idx] < 255 && ++r->heat[idx] >= HOT_AT) {
 					r->hot[idx] = 1;
 					continue;
 				}
@@ -263,6 +266,47 @@ static void uffd_age(void)
 			for (size_t p = 0; p < np; p++)
 				r->heat[p] >>= 1;
 	}
+}
+
+/* KFUZZ_PAGES=N: at exit, the N pages the most inputs wrote, to see what
+ * the reset costs. Every written page is then tracked (no hot pages), so
+ * the counts are exact and the rate is not the fuzzer's usual one. */
+static unsigned census_top;
+
+static void census_print(void)
+{
+	fprintf(stderr, "kfuzz: the %u pages the most of %lu inputs wrote (kernel data: address as in `nm`)\n",
+	        census_top, restores);
+	for (unsigned n = 0; n < census_top; n++) {
+		struct region *best = NULL;
+		size_t bi = 0;
+		for (unsigned i = 0; i < nregions; i++)
+			for (size_t p = 0; p < region_pages(&regions[i]); p++)
+				if (!best || regions[i].census[p] > best->census[bi]) {
+					best = &regions[i];
+					bi = p;
+				}
+		if (!best || !best->census[bi])
+			break;
+		if (best == &regions[0])
+			fprintf(stderr, "  %5.1f%%  RAM     phys %#zx\n", 100.0 * best->census[bi] / restores, bi * PAGE);
+		else
+			fprintf(stderr, "  %5.1f%%  region %u  %#lx\n", 100.0 * best->census[bi] / restores,
+			        (unsigned)(best - regions), (unsigned long)(best->lo + bi * PAGE - (uintptr_t)__executable_start));
+		best->census[bi] = 0;
+	}
+}
+
+static void census_setup(void)
+{
+	const char *n = getenv("KFUZZ_PAGES");
+
+	if (!n || !*n)
+		return;
+	census_top = (unsigned)atoi(n);
+	for (unsigned i = 0; i < nregions; i++)
+		regions[i].census = calloc(region_pages(&regions[i]), sizeof(uint32_t));
+	atexit(census_print);
 }
 
 /* ---- fallback: RAM read-only, a SIGSEGV per first write to a page ---- */
@@ -356,6 +400,7 @@ void kfuzz_snapshot_take(void)
 		r->alias = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_SHARED, hosted_ram_fd, 0);
 		if (r->alias == MAP_FAILED)
 			r->alias = NULL;
+		census_setup();
 		return;
 	}
 	mprotect_setup();
