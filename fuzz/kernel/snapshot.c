@@ -67,8 +67,8 @@ struct region {
 	uint8_t *start, *copy, *alias;
 	size_t len;
 	uintptr_t lo, hi;
-	uint8_t *heat; /* per page: recent inputs that wrote it (decaying) */
-	uint8_t *hot;  /* per page: left writable, copied back after every input */
+	uint8_t *heat;    /* per page: recent inputs that wrote it (decaying) */
+	uint8_t *hot;     /* per page: left writable, copied back after every input */
 	uint32_t *census; /* per page: inputs that wrote it (KFUZZ_PAGES) */
 };
 
@@ -289,10 +289,12 @@ static void census_print(void)
 		if (!best || !best->census[bi])
 			break;
 		if (best == &regions[0])
-			fprintf(stderr, "  %5.1f%%  RAM     phys %#zx\n", 100.0 * best->census[bi] / restores, bi * PAGE);
+			fprintf(stderr, "  %5.1f%%  RAM     phys %#zx\n", 100.0 * best->census[bi] / restores,
+			        bi * PAGE);
 		else
 			fprintf(stderr, "  %5.1f%%  region %u  %#lx\n", 100.0 * best->census[bi] / restores,
-			        (unsigned)(best - regions), (unsigned long)(best->lo + bi * PAGE - (uintptr_t)__executable_start));
+			        (unsigned)(best - regions),
+			        (unsigned long)(best->lo + bi * PAGE - (uintptr_t)__executable_start));
 		best->census[bi] = 0;
 	}
 }
