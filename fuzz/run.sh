@@ -1,8 +1,9 @@
 #!/bin/sh
 # Runs one harness: fuzz/run.sh [--regress] BIN NAME SECONDS WORKDIR
 # --regress first replays every input in fuzz/regressions/NAME/ (each must
-# pass), then fuzzes for SECONDS from fuzz/corpus/NAME; prints exec/s and
-# libFuzzer's coverage (edges) and features.
+# pass) and checks the reset on 300 inputs; then it fuzzes for SECONDS from
+# fuzz/corpus/NAME and prints exec/s and libFuzzer's coverage (edges) and
+# features.
 set -e
 regress=0
 [ "$1" = --regress ] && { regress=1; shift; }
@@ -31,6 +32,15 @@ if [ -n "$gen" ]; then
 	"$bin" --seeds "$work/$name-seeds" > "$work/$name-seeds.log" 2>&1 ||
 		{ cat "$work/$name-seeds.log"; echo "FAIL $name: --seeds"; exit 1; }
 	seeds="$seeds $work/$name-seeds"
+fi
+# The reset itself (--regress): 300 inputs, each restore compared with the
+# snapshot in full (KFUZZ_VERIFY=1, fuzz/kernel/snapshot.c).
+if [ $regress = 1 ]; then
+	rm -rf "$work/$name-verify" && mkdir -p "$work/$name-verify"
+	KFUZZ_VERIFY=1 "$bin" -runs=300 -seed=1 -detect_leaks=0 $dict $opts "$work/$name-verify" $seeds \
+		> "$work/$name-verify.log" 2>&1 ||
+		{ tail -n 40 "$work/$name-verify.log"; echo "FAIL $name: the reset differs from the snapshot"; exit 1; }
+	echo "ok   $name: 300 inputs, every reset identical to the snapshot"
 fi
 # -timeout=20: an input still running after 20 s is a hang (libFuzzer saves it
 # as timeout-*), not 20 minutes of a silent stall (the default).

@@ -14,11 +14,15 @@ hosted: $(HOSTED_BIN)
 
 $(BUILD_HOSTED)/core/%.o $(BUILD_HOSTED)/drivers/%.o $(BUILD_HOSTED)/hv/%.o $(BUILD_HOSTED)/arch/%.o: CFLAGS_SEL = portable
 $(BUILD_HOSTED)/$(BUILD)/%.o: CFLAGS_SEL = portable
-# HOSTED_OBJ_DEPS: files the flags name (the fuzzers' coverage lists).
+# HOSTED_NOCMP: source directories compiled without compare and indirect-call
+# tracing (the fuzzers' kernels, mk/fuzz.mk). HOSTED_OBJ_DEPS: files the flags name
+# (the fuzzers' coverage lists).
+$(foreach d,$(HOSTED_NOCMP),$(eval $(BUILD_HOSTED)/$(d)/%.o: HOSTED_OBJ_CFLAGS := -fno-sanitize-coverage=trace-cmp,indirect-calls))
 $(BUILD_HOSTED)/%.o: %.c $(HOSTED_OBJ_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(if $(filter portable,$(CFLAGS_SEL)),$(HOSTED_PORTABLE_CFLAGS),$(HOSTED_CFLAGS)) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(if $(filter portable,$(CFLAGS_SEL)),$(HOSTED_PORTABLE_CFLAGS),$(HOSTED_CFLAGS)) $(HOSTED_OBJ_CFLAGS) \
+		-MMD -MP -c $< -o $@
 
 $(BUILD_HOSTED)/%.o: %.S
 	@mkdir -p $(dir $@)

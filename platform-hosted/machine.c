@@ -106,8 +106,8 @@ bool hosted_parse_args(int argc, char **argv, char *cmdline, size_t size)
 			hosted_cfg.ncpus = (unsigned)v;
 			break;
 		case 'm':
-			if (!parse_size(optarg, &v) || v < (8ULL << 20) || v > (64ULL << 30)) {
-				fprintf(stderr, "%s: --mem must be 8M..64G, not '%s'\n", argv[0], optarg);
+			if (!parse_size(optarg, &v) || v < (4ULL << 20) || v > (64ULL << 30)) {
+				fprintf(stderr, "%s: --mem must be 4M..64G, not '%s'\n", argv[0], optarg);
 				return false;
 			}
 			hosted_cfg.mem_bytes = v & ~4095ULL;

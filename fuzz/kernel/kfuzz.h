@@ -36,6 +36,15 @@ int kfuzz_bench(int nargs, char **args);
 /* A whole input file, malloc'ed (exits with a message if it cannot). */
 uint8_t *kfuzz_read_input(const char *path, size_t *len);
 
+/* Memory whose writes the harness knows better than page tracking does (a
+ * VM's guest RAM and its dirty log): [pa, pa+len) of the machine's RAM is
+ * neither write-protected nor scanned; instead `hook` runs before every
+ * reset and calls kfuzz_snapshot_restore_ram for what the input wrote
+ * there. Both from the setup function. KFUZZ_VERIFY=1 checks the result. */
+void kfuzz_snapshot_exclude_ram(uint64_t pa, size_t len);
+void kfuzz_set_restore_hook(void (*hook)(void));
+void kfuzz_snapshot_restore_ram(uint64_t pa, size_t len);
+
 /* Snapshot/restore of the machine (snapshot.c). */
 void kfuzz_snapshot_take(void);
 void kfuzz_snapshot_restore(void);

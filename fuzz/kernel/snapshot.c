@@ -32,6 +32,7 @@
 #include "../../platform-hosted/hosted.h"
 
 #define PAGE               4096UL
+#define MAX_EXCLUDED       4
 #define ASAN_SHADOW_OFFSET 0x7fff8000UL /* x86-64 Linux */
 
 /* Linux 6.7 UAPI, newer than the distribution's headers. */
@@ -67,14 +68,24 @@ struct region {
 	uint8_t *start, *copy, *alias;
 	size_t len;
 	uintptr_t lo, hi;
-	uint8_t *heat;    /* per page: recent inputs that wrote it (decaying) */
-	uint8_t *hot;     /* per page: left writable, copied back after every input */
-	uint32_t *census; /* per page: inputs that wrote it (KFUZZ_PAGES) */
+	uint8_t *heat;                       /* per page: recent inputs that wrote it (decaying) */
+	uint8_t *hot;                        /* per page: left writable, copied back after every input */
+	uint32_t *census;                    /* per page: inputs that wrote it (KFUZZ_PAGES) */
+	uintptr_t span[MAX_EXCLUDED + 1][2]; /* what is tracked: [lo, hi) less the excluded ranges */
+	unsigned nspans;
 };
 
 #define MAX_REGIONS 4
 static struct region regions[MAX_REGIONS];
 static unsigned nregions;
+/* RAM a harness restores itself (kfuzz_snapshot_exclude_ram), sorted:
+ * offsets into RAM, page aligned. */
+static struct {
+	uintptr_t lo, hi;
+} excluded[MAX_EXCLUDED];
+static unsigned nexcluded;
+static void (*restore_hook)(void);
+static size_t hook_restored;
 static int pagemap_fd = -1, uffd = -1;
 static size_t last_restored;
 
@@ -105,7 +116,52 @@ static struct region *add_region(void *start, size_t len)
 		abort();
 	}
 	raw_copy(r->copy, start, len);
+	r->span[0][0] = r->lo;
+	r->span[0][1] = r->hi;
+	r->nspans = 1;
 	return r;
+}
+
+/* RAM (the first region) is tracked but for the excluded ranges. */
+static void exclude_spans(struct region *r)
+{
+	uintptr_t at = r->lo;
+
+	r->nspans = 0;
+	for (unsigned i = 0; i < nexcluded; i++) {
+		if (r->lo + excluded[i].lo > at) {
+			r->span[r->nspans][0] = at;
+			r->span[r->nspans++][1] = r->lo + excluded[i].lo;
+		}
+		at = r->lo + excluded[i].hi;
+	}
+	if (at < r->hi) {
+		r->span[r->nspans][0] = at;
+		r->span[r->nspans++][1] = r->hi;
+	}
+}
+
+void kfuzz_snapshot_exclude_ram(uint64_t pa, size_t len)
+{
+	unsigned i;
+
+	if (nregions || nexcluded == MAX_EXCLUDED || pa % PAGE || len % PAGE || !len) {
+		fprintf(stderr,
+		        "kfuzz: kfuzz_snapshot_exclude_ram(%#llx, %zu): not before the snapshot, "
+		        "unaligned or too many ranges\n",
+		        (unsigned long long)pa, len);
+		abort();
+	}
+	for (i = nexcluded; i > 0 && excluded[i - 1].lo > pa; i--)
+		excluded[i] = excluded[i - 1];
+	excluded[i].lo = pa;
+	excluded[i].hi = pa + len;
+	nexcluded++;
+}
+
+void kfuzz_set_restore_hook(void (*hook)(void))
+{
+	restore_hook = hook;
 }
 
 static size_t region_pages(const struct region *r)
@@ -126,14 +182,27 @@ static void restore_range(struct region *r, uintptr_t a, uintptr_t b)
 		raw_copy((r->alias ? r->alias : r->start) + (a - s), r->copy + (a - s), b - a);
 }
 
+void kfuzz_snapshot_restore_ram(uint64_t pa, size_t len)
+{
+	uintptr_t a = regions[0].lo + pa;
+
+	restore_range(&regions[0], a, a + len);
+	hook_restored += len / PAGE;
+}
+
 /* ---- write tracking with userfaultfd (asynchronous) + PAGEMAP_SCAN ---- */
 
 static bool wp_region(const struct region *r)
 {
-	struct uffdio_register reg = {.range = {r->lo, r->hi - r->lo}, .mode = UFFDIO_REGISTER_MODE_WP};
-	struct uffdio_writeprotect wp = {.range = {r->lo, r->hi - r->lo}, .mode = UFFDIO_WRITEPROTECT_MODE_WP};
+	for (unsigned i = 0; i < r->nspans; i++) {
+		uintptr_t lo = r->span[i][0], hi = r->span[i][1];
+		struct uffdio_register reg = {.range = {lo, hi - lo}, .mode = UFFDIO_REGISTER_MODE_WP};
+		struct uffdio_writeprotect wp = {.range = {lo, hi - lo}, .mode = UFFDIO_WRITEPROTECT_MODE_WP};
 
-	return ioctl(uffd, UFFDIO_REGISTER, &reg) == 0 && ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0;
+		if (ioctl(uffd, UFFDIO_REGISTER, &reg) != 0 || ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) != 0)
+			return false;
+	}
+	return true;
 }
 
 static bool uffd_setup(void)
@@ -164,8 +233,8 @@ static bool uffd_setup(void)
 		if (!r->heat || !r->hot || !wp_region(r))
 			goto fail;
 	}
-	a.start = regions[0].lo;
-	a.end = regions[0].hi;
+	a.start = regions[0].span[0][0];
+	a.end = regions[0].span[0][1];
 	if (ioctl(pagemap_fd, PAGEMAP_SCAN, &a) < 0)
 		goto fail;
 	return true;
@@ -204,8 +273,24 @@ static void uffd_protect(uintptr_t a, uintptr_t b)
 	}
 }
 
-/* Restores the written pages of r and write-protects those not hot. */
-static size_t uffd_restore(struct region *r)
+/* Written pages to protect again, coalesced into one run. */
+struct protect_run {
+	uintptr_t start, end;
+};
+
+static void protect_page(struct protect_run *run, uintptr_t pg)
+{
+	if (pg != run->end) {
+		if (run->start < run->end)
+			uffd_protect(run->start, run->end);
+		run->start = pg;
+	}
+	run->end = pg + PAGE;
+}
+
+/* Restores the written pages of r in [lo, hi); queues those not hot for
+ * write protection. Returns the number of pages. */
+static size_t uffd_restore_span(struct region *r, uintptr_t lo, uintptr_t hi, struct protect_run *run)
 {
 	struct page_region v[64];
 	struct pm_scan_arg a = {.size = sizeof(a),
@@ -214,12 +299,11 @@ static size_t uffd_restore(struct region *r)
 	                        .category_mask = PAGE_IS_WRITTEN,
 	                        .return_mask = PAGE_IS_WRITTEN};
 	size_t pages = 0;
-	uintptr_t run = 0, run_end = 0; /* written pages to protect again, coalesced */
 	long n;
 
-	for (uintptr_t at = r->lo; at < r->hi; at = a.walk_end) {
+	for (uintptr_t at = lo; at < hi; at = a.walk_end) {
 		a.start = at;
-		a.end = r->hi;
+		a.end = hi;
 		n = ioctl(pagemap_fd, PAGEMAP_SCAN, &a);
 		if (n < 0) {
 			perror("kfuzz: PAGEMAP_SCAN");
@@ -238,17 +322,23 @@ static size_t uffd_restore(struct region *r)
 					r->hot[idx] = 1;
 					continue;
 				}
-				if (pg != run_end) {
-					if (run < run_end)
-						uffd_protect(run, run_end);
-					run = pg;
-				}
-				run_end = pg + PAGE;
+				protect_page(run, pg);
 			}
 		}
 	}
-	if (run < run_end)
-		uffd_protect(run, run_end);
+	return pages;
+}
+
+/* Restores the written pages of r and write-protects those not hot. */
+static size_t uffd_restore(struct region *r)
+{
+	struct protect_run run = {0, 0};
+	size_t pages = 0;
+
+	for (unsigned i = 0; i < r->nspans; i++)
+		pages += uffd_restore_span(r, r->span[i][0], r->span[i][1], &run);
+	if (run.start < run.end)
+		uffd_protect(run.start, run.end);
 	return pages;
 }
 
@@ -260,7 +350,8 @@ static void uffd_age(void)
 		size_t np = region_pages(r);
 		if (restores % HOT_EPOCH == 0) {
 			memset(r->hot, 0, np);
-			uffd_protect(r->lo, r->hi);
+			for (unsigned s = 0; s < r->nspans; s++)
+				uffd_protect(r->span[s][0], r->span[s][1]);
 		}
 		if (restores % HEAT_HALFLIFE == 0)
 			for (size_t p = 0; p < np; p++)
@@ -309,6 +400,41 @@ static void census_setup(void)
 	for (unsigned i = 0; i < nregions; i++)
 		regions[i].census = calloc(region_pages(&regions[i]), sizeof(uint32_t));
 	atexit(census_print);
+}
+
+/* KFUZZ_VERIFY=1: after every restore, every region is compared with its
+ * copy and the first word that differs aborts the run: a reset that missed
+ * a write (a page neither tracked nor hot, a write through some other
+ * mapping) would otherwise show up only as inputs that do not reproduce.
+ * `repe cmpsq`, for the reason raw_copy uses `rep movsb`. */
+static bool verify;
+
+/* Offset of the first 8-byte word at which a and b differ, or n. */
+static size_t raw_first_difference(const void *a, const void *b, size_t n)
+{
+	const uint8_t *pa = a, *pb = b;
+	size_t left = n / 8;
+	bool differ;
+
+	if (left == 0)
+		return n;
+	__asm__ volatile("repe cmpsq\n\tsetne %3" : "+S"(pa), "+D"(pb), "+c"(left), "=q"(differ) : : "memory", "cc");
+	return differ ? (size_t)(pa - (const uint8_t *)a) - 8 : n;
+}
+
+static void verify_regions(void)
+{
+	for (unsigned i = 0; i < nregions; i++) {
+		struct region *r = &regions[i];
+		size_t off = raw_first_difference(r->start, r->copy, r->len);
+		if (off < r->len) {
+			fprintf(stderr,
+			        "kfuzz: KFUZZ_VERIFY: the reset left region %u (%p, %zu bytes) different from the "
+			        "snapshot at offset %#zx (page %p)\n",
+			        i, (void *)r->start, r->len, off, (void *)(((uintptr_t)r->start + off) & ~(PAGE - 1)));
+			abort();
+		}
+	}
 }
 
 /* ---- fallback: RAM read-only, a SIGSEGV per first write to a page ---- */
@@ -391,7 +517,9 @@ void kfuzz_snapshot_take(void)
 	ram = plat_phys_to_virt(0);
 	ram_pages = hosted_ram_size() / PAGE;
 	r = add_region(ram, ram_pages * PAGE); /* first: uffd_setup probes it */
+	exclude_spans(r);
 	add_region(__kfuzz_data_start, kdata);
+	verify = getenv("KFUZZ_VERIFY") && *getenv("KFUZZ_VERIFY") == '1';
 	if (__asan_init) {
 		ram_shadow = add_region(shadow_of(ram), ram_pages * PAGE / 8);
 		add_region(shadow_of(__kfuzz_data_start), kdata / 8);
@@ -412,14 +540,19 @@ void kfuzz_snapshot_restore(void)
 {
 	size_t pages = 0;
 
+	hook_restored = 0;
+	if (restore_hook)
+		restore_hook();
 	if (uffd < 0) {
 		last_restored = mprotect_restore();
-		return;
+	} else {
+		for (unsigned i = 0; i < nregions; i++)
+			pages += uffd_restore(&regions[i]);
+		uffd_age();
+		last_restored = pages + hook_restored;
 	}
-	for (unsigned i = 0; i < nregions; i++)
-		pages += uffd_restore(&regions[i]);
-	uffd_age();
-	last_restored = pages;
+	if (verify)
+		verify_regions();
 }
 
 size_t kfuzz_snapshot_dirty_pages(void)
