@@ -62,3 +62,16 @@ unsigned plat_cpu_id(void)
 	__asm__ volatile("movl %%gs:%c1, %0" : "=r"(id) : "i"(offsetof(struct cpu_local, index)));
 	return id;
 }
+
+void *plat_cpu_current(void)
+{
+	void *t;
+
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(t) : "i"(offsetof(struct cpu_local, current)));
+	return t;
+}
+
+void plat_cpu_set_current(void *thread)
+{
+	this_cpu()->current = thread;
+}

@@ -48,6 +48,7 @@ struct cpu_local {
 	struct user_regs *fpu_owner;
 	uint64_t user_fs_base, user_gs_base;
 	bool user_bases_loaded;
+	void *current; /* plat_cpu_current(): one %gs load */
 };
 
 extern struct cpu_local cpu_locals[PLAT_MAX_CPUS];

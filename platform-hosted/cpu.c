@@ -64,6 +64,19 @@ unsigned plat_cpu_count(void)
 	return hosted_cfg.ncpus;
 }
 
+/* A kernel thread changes host threads only at delivery points, never
+ * between the two loads here. Threads that are not CPUs see CPU 0's (what
+ * plat_cpu_id() tells them). */
+void *plat_cpu_current(void)
+{
+	return hosted_cpus[hosted_this_cpu()->id].current;
+}
+
+void plat_cpu_set_current(void *thread)
+{
+	hosted_cpus[hosted_this_cpu()->id].current = thread;
+}
+
 /* Runs every pending interrupt handler, then lets the core preempt. Called
  * with interrupts disabled; returns with them enabled. */
 static void deliver_and_enable(void)

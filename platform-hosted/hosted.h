@@ -31,6 +31,7 @@ struct hcpu {
 	size_t boot_stack_size;
 	unsigned relax_count;
 	volatile int user_pid; /* stub running user code for this CPU, or 0 */
+	void *current;         /* plat_cpu_current() */
 };
 
 extern struct hosted_config hosted_cfg;

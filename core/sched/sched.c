@@ -248,6 +248,7 @@ void schedule_locked(struct cpu_rq *rq)
 		rq->idle_since = now;
 	rq->switches++;
 	rq->curr = next;
+	plat_cpu_set_current(next);
 	rq->switch_prev = prev;
 	rq->switch_migrate_to = migrate_to;
 	program_timer(rq);
@@ -482,10 +483,7 @@ struct thread *thread_create(thread_fn_t fn, void *arg, const char *name, int pr
 
 struct thread *thread_current(void)
 {
-	irqflags_t f = plat_irq_save();
-	struct thread *t = this_rq()->curr;
-	plat_irq_restore(f);
-	return t;
+	return plat_cpu_current();
 }
 
 /* Set by release_to_joiners once nothing but the joiner will touch it. */
@@ -571,6 +569,7 @@ void sched_init_cpu(unsigned cpu)
 	spin_unlock(&threads_lock);
 	rq->idle = idle;
 	rq->curr = idle;
+	plat_cpu_set_current(idle);
 	rq->idle_since = plat_time_ns();
 	atomic_store_release(&rq->online, true);
 }

@@ -1,5 +1,6 @@
-/* Sleeping mutex with direct hand-off to the first waiter (FIFO, no
- * barging), and a counting semaphore built the same way. */
+/* Sleeping mutex with direct hand-off to the first waiter (FIFO: no
+ * barging once threads wait), and a counting semaphore built the same way. */
+#include <kern/atomic.h>
 #include <kern/log.h>
 #include <kern/sched.h>
 #include <kern/sync.h>
@@ -9,66 +10,91 @@
 void mutex_init(struct mutex *m, const char *name)
 {
 	spin_init(&m->lock, "mutex");
-	m->owner = NULL;
+	m->owner = 0;
 	list_init(&m->waiters);
 	m->name = name;
 }
 
-void mutex_lock(struct mutex *m)
+static int owner_tid(uintptr_t owner)
 {
-	struct thread *self = thread_current();
+	struct thread *t = (struct thread *)(owner & ~MUTEX_WAITERS);
+
+	return t ? t->tid : 0;
+}
+
+/* The slow path: the mutex was held. Under m->lock, either it has become
+ * free and is taken, or MUTEX_WAITERS is set (so its unlock takes the
+ * slow path too) and the caller queues until the unlock hands it over. */
+static void mutex_lock_slow(struct mutex *m, struct thread *self)
+{
+	uintptr_t me = (uintptr_t)self, o;
 
 	spin_lock(&m->lock);
-	if (m->owner == self)
-		panic("mutex %s: recursive lock by thread %d", m->name, self->tid);
-	if (!m->owner) {
-		m->owner = self;
-		spin_unlock(&m->lock);
-		return;
+	for (;;) {
+		o = atomic_load_relaxed(&m->owner);
+		if (o == 0) {
+			if (atomic_cas(&m->owner, &o, me)) {
+				spin_unlock(&m->lock);
+				return;
+			}
+		} else if ((o & MUTEX_WAITERS) || atomic_cas(&m->owner, &o, o | MUTEX_WAITERS)) {
+			break;
+		}
 	}
 	list_push_back(&m->waiters, &self->wait_node);
-	while (m->owner != self) {
+	while ((atomic_load_acquire(&m->owner) & ~MUTEX_WAITERS) != me) {
 		sched_block_and_unlock(&m->lock);
 		spin_lock(&m->lock);
 	}
 	spin_unlock(&m->lock);
 }
 
-bool mutex_trylock(struct mutex *m)
+void mutex_lock(struct mutex *m)
 {
-	bool got = false;
+	struct thread *self = thread_current();
+	uintptr_t o = 0;
 
-	spin_lock(&m->lock);
-	if (!m->owner) {
-		m->owner = thread_current();
-		got = true;
-	}
-	spin_unlock(&m->lock);
-	return got;
+	if (atomic_cas(&m->owner, &o, (uintptr_t)self))
+		return;
+	if ((o & ~MUTEX_WAITERS) == (uintptr_t)self)
+		panic("mutex %s: recursive lock by thread %d", m->name, self->tid);
+	mutex_lock_slow(m, self);
 }
 
+bool mutex_trylock(struct mutex *m)
+{
+	uintptr_t o = 0;
+
+	return atomic_cas(&m->owner, &o, (uintptr_t)thread_current());
+}
+
+/* MUTEX_WAITERS is set exactly while the queue is not empty (both change
+ * under m->lock), so the queue's first thread gets the mutex directly. */
 void mutex_unlock(struct mutex *m)
 {
+	struct thread *self = thread_current();
+	uintptr_t o = (uintptr_t)self;
 	struct list_node *n;
 
+	if (atomic_cas(&m->owner, &o, 0))
+		return;
+	if ((o & ~MUTEX_WAITERS) != (uintptr_t)self)
+		panic("mutex %s: unlocked by thread %d, owner %d", m->name, self->tid, owner_tid(o));
 	spin_lock(&m->lock);
-	if (m->owner != thread_current())
-		panic("mutex %s: unlocked by thread %d, owner %d", m->name, thread_current()->tid,
-		      m->owner ? m->owner->tid : 0);
 	n = list_pop_front(&m->waiters);
 	if (n) {
 		struct thread *next = list_entry(n, struct thread, wait_node);
-		m->owner = next;
+		atomic_store_release(&m->owner, (uintptr_t)next | (list_empty(&m->waiters) ? 0 : MUTEX_WAITERS));
 		sched_wake(next);
 	} else {
-		m->owner = NULL;
+		atomic_store_release(&m->owner, 0);
 	}
 	spin_unlock(&m->lock);
 }
 
 bool mutex_held_by_me(struct mutex *m)
 {
-	return m->owner == thread_current();
+	return (atomic_load_relaxed(&m->owner) & ~MUTEX_WAITERS) == (uintptr_t)thread_current();
 }
 
 /* Semaphore waiters are granted a unit directly by sem_up(), so a woken

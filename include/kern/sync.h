@@ -23,12 +23,16 @@ int waitqueue_wait_interruptible(struct waitqueue *wq, bool (*cond)(void *), voi
 void waitqueue_wake_one(struct waitqueue *wq);
 void waitqueue_wake_all(struct waitqueue *wq);
 
+/* `owner` is the owning thread's address, with MUTEX_WAITERS set while
+ * threads wait: an uncontended lock and unlock are one compare-and-swap
+ * each; `lock` guards the waiters. */
 struct mutex {
 	spinlock_t lock;
-	struct thread *owner;
+	uintptr_t owner;
 	struct list_node waiters;
 	const char *name;
 };
+#define MUTEX_WAITERS 1ul
 void mutex_init(struct mutex *m, const char *name);
 void mutex_lock(struct mutex *m);
 bool mutex_trylock(struct mutex *m);

@@ -41,6 +41,13 @@ unsigned plat_cpu_id(void);
 /* Number of CPUs the platform found (hosted: --cpus; bare metal: MADT). */
 unsigned plat_cpu_count(void);
 
+/* The executing CPU's current thread, as the scheduler last set it (with
+ * interrupts disabled, at every switch). Read in one access, so it is
+ * right even for a caller preempted and moved to another CPU just after:
+ * thread_current() needs no interrupt masking. */
+void *plat_cpu_current(void);
+void plat_cpu_set_current(void *thread);
+
 /* Starts secondary CPU `cpu` (1 .. count-1). The CPU enters the core through
  * kernel_secondary_main(cpu) (see plat/entry.h) on a stack of `stack_size`
  * bytes at `stack_top`. Returns 0, or a negative errno if the CPU did not
