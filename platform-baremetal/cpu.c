@@ -1,8 +1,8 @@
 /* Interrupt-flag control, waiting and CPU identity. */
-#include <arch/x86_64/cr.h>
-#include <plat/cpu.h>
 #include "cpu_ops.h"
 #include "percpu.h"
+#include <arch/x86_64/cr.h>
+#include <plat/cpu.h>
 
 irqflags_t plat_irq_save(void)
 {

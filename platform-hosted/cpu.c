@@ -222,7 +222,7 @@ static NORETURN void machine_stuck(void)
 {
 	pthread_mutex_unlock(&hosted_machine_lock);
 	fprintf(stderr, "\nhosted: every CPU is idle with no timer armed and no input possible; "
-			"powering off\n");
+	                "powering off\n");
 	fflush(stdout);
 	sim_shutdown();
 	_exit(0);
@@ -252,7 +252,8 @@ static void wait_locked(struct hcpu *c)
 			struct timespec ts;
 			clock_gettime(CLOCK_MONOTONIC, &ts);
 			ktime_t now = hosted_time_peek();
-			uint64_t abs = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + (d > now ? d - now : 0);
+			uint64_t abs =
+			    (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + (d > now ? d - now : 0);
 			ts.tv_sec = (time_t)(abs / 1000000000ull);
 			ts.tv_nsec = (long)(abs % 1000000000ull);
 			pthread_cond_timedwait(&c->wake, &hosted_machine_lock, &ts);
@@ -319,7 +320,7 @@ static void *secondary_thread(void *arg)
 	/* Move onto the stack the core provided, as a real AP would. */
 	plat_context_init_current(&host_stack);
 	plat_context_init(&kernel_stack, c->boot_stack, c->boot_stack_size, secondary_on_kernel_stack,
-			  (void *)(uintptr_t)cpu);
+	                  (void *)(uintptr_t)cpu);
 	plat_context_switch(&host_stack, &kernel_stack);
 	abort(); /* kernel_secondary_main never returns */
 }

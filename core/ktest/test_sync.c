@@ -8,9 +8,9 @@
 #include <plat/cpu.h>
 #include <plat/time.h>
 
-#define MS 1000000ULL
+#define MS      1000000ULL
 #define WORKERS 8
-#define ITERS 2000
+#define ITERS   2000
 
 struct counter_test {
 	struct ktest_ctx *kt;
@@ -58,7 +58,8 @@ static void run_counter_test(struct ktest_ctx *kt, bool use_mutex)
 	c.inside = 0;
 	c.use_mutex = use_mutex;
 	for (int i = 0; i < WORKERS; i++)
-		t[i] = thread_create(counter_worker, &c, "counter", SCHED_PRIO_DEFAULT, i % (int)plat_cpu_count(), false);
+		t[i] =
+		    thread_create(counter_worker, &c, "counter", SCHED_PRIO_DEFAULT, i % (int)plat_cpu_count(), false);
 	for (int i = 0; i < WORKERS; i++) {
 		KT_CHECK(kt, t[i] != NULL);
 		if (t[i])
@@ -86,6 +87,60 @@ KTEST(sync_mutex_trylock)
 	KT_ASSERT(mutex_held_by_me(&m));
 	mutex_unlock(&m);
 	KT_ASSERT(!mutex_held_by_me(&m));
+}
+
+/* Threads that find the mutex held queue in order and get it in that
+ * order, each handed it directly by the unlock; the waiters flag is gone
+ * once the queue is. */
+struct handoff_test {
+	struct mutex m;
+	volatile int order[3], next;
+};
+
+static void handoff_waiter(void *arg)
+{
+	struct handoff_test *h = arg;
+
+	mutex_lock(&h->m);
+	h->order[h->next] = (int)thread_current()->tid;
+	h->next++;
+	mutex_unlock(&h->m);
+}
+
+static bool blocked(void *arg)
+{
+	return ((struct thread *)arg)->state == THREAD_BLOCKED;
+}
+
+KTEST(sync_mutex_handoff_in_queue_order)
+{
+	static struct handoff_test h;
+	struct thread *t[3];
+	int tid[3];
+
+	mutex_init(&h.m, "handoff");
+	h.next = 0;
+	mutex_lock(&h.m);
+	KT_ASSERT(h.m.owner == (uintptr_t)thread_current());
+	for (int i = 0; i < 3; i++) {
+		t[i] =
+		    thread_create(handoff_waiter, &h, "waiter", SCHED_PRIO_DEFAULT, i % (int)plat_cpu_count(), false);
+		KT_ASSERT(t[i] != NULL);
+		tid[i] = t[i]->tid;
+		while (!blocked(t[i]))
+			thread_sleep_ns(MS / 10);
+		KT_CHECK(kt, h.m.owner == ((uintptr_t)thread_current() | MUTEX_WAITERS));
+	}
+	mutex_unlock(&h.m);
+	KT_CHECK(kt, !mutex_held_by_me(&h.m));
+	for (int i = 0; i < 3; i++)
+		thread_join(t[i]);
+	KT_CHECK(kt, h.next == 3);
+	for (int i = 0; i < 3; i++)
+		KT_CHECK(kt, h.order[i] == tid[i]);
+	KT_CHECK(kt, h.m.owner == 0);
+	KT_ASSERT(mutex_trylock(&h.m));
+	mutex_unlock(&h.m);
 }
 
 struct pc_test {

@@ -345,7 +345,7 @@ static bool steal_work(unsigned cpu)
 	spin_lock_raw(&first->lock);
 	spin_lock_raw(&second->lock);
 	for (int p = SCHED_NPRIO - 1; p >= 0 && !moved; p--) {
-		list_for_each(it, &src->queue[p]) {
+		list_for_each (it, &src->queue[p]) {
 			struct thread *t = list_entry(it, struct thread, rq_node);
 			if (t->affinity != CPU_ANY)
 				continue;
@@ -434,8 +434,7 @@ static void thread_entry(void *arg)
 	thread_exit(0);
 }
 
-struct thread *thread_create(thread_fn_t fn, void *arg, const char *name, int prio, int affinity,
-			     bool detached)
+struct thread *thread_create(thread_fn_t fn, void *arg, const char *name, int prio, int affinity, bool detached)
 {
 	struct thread *t = kzalloc(sizeof(*t));
 	irqflags_t f;
@@ -592,7 +591,8 @@ void sched_cpu_stats(unsigned cpu, struct sched_cpu_stats *st)
 void sched_for_each_thread(void (*fn)(struct thread *t, void *arg), void *arg)
 {
 	spin_lock(&threads_lock);
-	list_for_each(it, &all_threads) fn(list_entry(it, struct thread, all_node), arg);
+	list_for_each (it, &all_threads)
+		fn(list_entry(it, struct thread, all_node), arg);
 	spin_unlock(&threads_lock);
 }
 
@@ -621,7 +621,7 @@ bool sched_check_invariants(void)
 				pr_err("sched: cpu %u prio %u bitmap disagrees with queue", c, p);
 				ok = false;
 			}
-			list_for_each(it, &rq->queue[p]) {
+			list_for_each (it, &rq->queue[p]) {
 				struct thread *t = list_entry(it, struct thread, rq_node);
 				n++;
 				if (t->state != THREAD_RUNNABLE || t->cpu != c || t->on_cpu || t->prio != (int)p) {
