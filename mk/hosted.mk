@@ -14,10 +14,12 @@ hosted: $(HOSTED_BIN)
 
 $(BUILD_HOSTED)/core/%.o $(BUILD_HOSTED)/drivers/%.o $(BUILD_HOSTED)/hv/%.o $(BUILD_HOSTED)/arch/%.o: CFLAGS_SEL = portable
 $(BUILD_HOSTED)/$(BUILD)/%.o: CFLAGS_SEL = portable
-# HOSTED_NOCMP: source directories compiled without compare and indirect-call
-# tracing (the fuzzers' kernels, mk/fuzz.mk). HOSTED_OBJ_DEPS: files the flags name
-# (the fuzzers' coverage lists).
-$(foreach d,$(HOSTED_NOCMP),$(eval $(BUILD_HOSTED)/$(d)/%.o: HOSTED_OBJ_CFLAGS := -fno-sanitize-coverage=trace-cmp,indirect-calls))
+# HOSTED_NOCMP: source directories and files compiled without compare and
+# indirect-call tracing (the fuzzers' kernels, mk/fuzz.mk). HOSTED_OBJ_DEPS:
+# files the flags name (the fuzzers' coverage lists).
+HOSTED_NOCMP_FLAGS := -fno-sanitize-coverage=trace-cmp,indirect-calls
+$(foreach d,$(filter-out %.c,$(HOSTED_NOCMP)),$(eval $(BUILD_HOSTED)/$(d)/%.o: HOSTED_OBJ_CFLAGS := $(HOSTED_NOCMP_FLAGS)))
+$(foreach f,$(filter %.c,$(HOSTED_NOCMP)),$(eval $(BUILD_HOSTED)/$(f:.c=.o): HOSTED_OBJ_CFLAGS := $(HOSTED_NOCMP_FLAGS)))
 $(BUILD_HOSTED)/%.o: %.c $(HOSTED_OBJ_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

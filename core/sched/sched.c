@@ -271,6 +271,11 @@ void thread_yield(void)
 	schedule();
 }
 
+void sched_preempt_point(void)
+{
+	plat_irq_restore(plat_irq_save());
+}
+
 void sched_block_current_locked(struct cpu_rq *rq)
 {
 	struct thread *self = rq->curr;

@@ -243,6 +243,7 @@ long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
 		if (put_user_buf((uintptr_t)(ubuf + done), chunk, n))
 			return done ? done : -EFAULT;
 		done += (long)n;
+		sched_preempt_point();
 		/* As Linux: a pending signal ends it after a whole page, which
 		 * counts, so a huge request stays interruptible. */
 		if (done % 4096 == 0 && done < len && current_signal_pending())

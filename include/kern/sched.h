@@ -61,6 +61,12 @@ int thread_join(struct thread *t);
 NORETURN void thread_exit(int code);
 struct thread *thread_current(void);
 void thread_yield(void);
+/* Where a long loop in the kernel lets pending interrupts in, and with them
+ * a switch the scheduler wants (Linux's cond_resched()). On hardware they
+ * arrive by themselves; the hosted platform delivers them only at such
+ * points (interrupt enables, waits), so a loop that takes no lock needs
+ * one to stay preemptible and to let virtual time pass. */
+void sched_preempt_point(void);
 /* Moves the calling thread to `cpu` (and pins it there, CPU_ANY unpins). */
 void thread_set_affinity(int cpu);
 void thread_sleep_ns(ktime_t ns);
