@@ -1,14 +1,18 @@
 /* Boots the hosted kernel on the fuzzer's own thread and switches between
- * the two with swapcontext: no second host thread, no handoff latency, and
- * the kernel's CPU identity (a thread-local) stays valid. The kernel's init
- * thread (init=platform) waits in kernel_yield() between inputs. */
+ * the two with the kernel's own context switch (arch_context_switch: the
+ * callee-saved registers and the stack pointer; swapcontext also saved the
+ * signal mask, two system calls per input): no second host thread, no
+ * handoff latency, and the kernel's CPU identity (a thread-local) stays
+ * valid. The kernel's init thread (init=platform) waits in kernel_yield()
+ * between inputs. */
 #include "kfuzz.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include <ucontext.h>
 #include <unistd.h>
+
+#include <arch/x86_64/context.h>
 
 #include "../../platform-hosted/hosted.h"
 
@@ -23,7 +27,9 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_
 #define BOOT_STACK_SIZE (128UL << 10)
 static char kfuzz_boot_stack[BOOT_STACK_SIZE] __attribute__((aligned(4096), section(".kfuzz_stack")));
 
-static ucontext_t fuzzer_ctx, kernel_ctx, kernel_ctx_booted;
+/* Saved stack pointers; the registers are saved on the stacks. The kernel's
+ * is in RAM, so the reset puts back its frame with the rest. */
+static uintptr_t fuzzer_sp, kernel_sp, kernel_sp_booted;
 static const void *fuzzer_stack, *kernel_stack;
 static size_t fuzzer_stack_size, kernel_stack_size;
 static void *fuzzer_fake, *kernel_fake;
@@ -53,7 +59,7 @@ static void kernel_yield(void)
 {
 	if (__sanitizer_start_switch_fiber)
 		__sanitizer_start_switch_fiber(&kernel_fake, fuzzer_stack, fuzzer_stack_size);
-	swapcontext(&kernel_ctx, &fuzzer_ctx);
+	arch_context_switch(&kernel_sp, fuzzer_sp);
 	if (__sanitizer_finish_switch_fiber)
 		__sanitizer_finish_switch_fiber(kernel_fake, &fuzzer_stack, &fuzzer_stack_size);
 }
@@ -68,11 +74,12 @@ static int init_task(void)
 	}
 }
 
-static void boot_entry(void)
+static void boot_entry(void *unused)
 {
 	static char cmdline[256];
 	char *argv[] = {"kfuzz", "--cpus", "1", "--mem", mem, "--time=virtual", "init=platform", "quiet", NULL};
 
+	(void)unused;
 	if (__sanitizer_finish_switch_fiber)
 		__sanitizer_finish_switch_fiber(NULL, &fuzzer_stack, &fuzzer_stack_size);
 	if (!hosted_parse_args(8, argv, cmdline, sizeof(cmdline)))
@@ -91,7 +98,7 @@ static void enter_kernel(void)
 
 	if (__sanitizer_start_switch_fiber)
 		__sanitizer_start_switch_fiber(&fuzzer_fake, kernel_stack, kernel_stack_size);
-	swapcontext(&fuzzer_ctx, &kernel_ctx);
+	arch_context_switch(&fuzzer_sp, kernel_sp);
 	if (__sanitizer_finish_switch_fiber) {
 		__sanitizer_finish_switch_fiber(fuzzer_fake, &bottom, &size);
 		kernel_stack = bottom;
@@ -101,23 +108,11 @@ static void enter_kernel(void)
 
 static void boot(void)
 {
-	void *stack = kfuzz_boot_stack;
-
-	getcontext(&kernel_ctx);
-	kernel_ctx.uc_stack.ss_sp = stack;
-	kernel_ctx.uc_stack.ss_size = BOOT_STACK_SIZE;
-	kernel_ctx.uc_link = NULL;
-	makecontext(&kernel_ctx, boot_entry, 0);
-	kernel_stack = stack;
+	kernel_sp = arch_context_prepare(kfuzz_boot_stack + BOOT_STACK_SIZE, boot_entry, NULL);
+	kernel_stack = kfuzz_boot_stack;
 	kernel_stack_size = BOOT_STACK_SIZE;
 	enter_kernel(); /* returns once init_task first yields, after the setup */
-	/* From now on the kernel's context runs on a kernel stack in RAM, not
-	 * on the boot stack makecontext gave it: without a stack in the
-	 * context, ASan's swapcontext interceptor no longer clears the boot
-	 * stack's shadow at every switch. */
-	kernel_ctx.uc_stack.ss_sp = NULL;
-	kernel_ctx.uc_stack.ss_size = 0;
-	kernel_ctx_booted = kernel_ctx;
+	kernel_sp_booted = kernel_sp;
 	kfuzz_snapshot_take();
 	kfuzz_host_snapshot();
 	booted = true;
@@ -170,7 +165,7 @@ void kfuzz_run(void (*fn)(void *), void *arg)
 	t1 = now_ns();
 	kfuzz_snapshot_restore();
 	kfuzz_host_restore();
-	kernel_ctx = kernel_ctx_booted;
+	kernel_sp = kernel_sp_booted;
 	prof.runs++;
 	prof.job_ns += t1 - t0;
 	prof.reset_ns += now_ns() - t1;
