@@ -14,7 +14,9 @@
  * handler that records the page and makes it writable (two mprotects and a
  * signal per page), and the other regions copied back whole.
  * Pages most inputs write are not tracked at all but copied back every time
- * (hot pages, below). */
+ * (hot pages, below). RAM a harness restores itself (a VM's guest memory,
+ * from its dirty log: kfuzz_snapshot_exclude_ram) is left out of the
+ * tracking; the fallback tracks it anyway. */
 #include "kfuzz.h"
 
 #include <fcntl.h>
@@ -145,10 +147,11 @@ void kfuzz_snapshot_exclude_ram(uint64_t pa, size_t len)
 {
 	unsigned i;
 
-	if (nregions || nexcluded == MAX_EXCLUDED || pa % PAGE || len % PAGE || !len) {
+	if (nregions || nexcluded == MAX_EXCLUDED || pa % PAGE || len % PAGE || !len || pa > hosted_ram_size() ||
+	    len > hosted_ram_size() - pa) {
 		fprintf(stderr,
 		        "kfuzz: kfuzz_snapshot_exclude_ram(%#llx, %zu): not before the snapshot, "
-		        "unaligned or too many ranges\n",
+		        "unaligned, outside RAM or too many ranges\n",
 		        (unsigned long long)pa, len);
 		abort();
 	}
