@@ -45,21 +45,21 @@ ifeq ($(FUZZ_SUBMAKE),)
 # (The hypervisor's test guests embedded in it are built first by this make's
 # own compiler: they are 32-bit freestanding code, not fuzzed.)
 # So is the user-mode stub it embeds (no engine runtime in a -nostdlib binary).
-# $(1): the kernel's directory, $(2): extra coverage flags, $(3): their
-# file, $(4): directories without compare tracing. $(1)/flags holds the
+# $(1): the kernel's directory, $(2): its coverage allowlist (or none),
+# $(3): directories and files without compare tracing. $(1)/flags holds the
 # flags: the objects are rebuilt when they change.
 define FUZZ_KLIB_RULE
 $(1)/libmacrohard.a: FORCE
 	$$(if $$(wildcard mk/guests.mk),$$(Q)$$(MAKE) --no-print-directory guests)
 	$$(Q)$$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC=clang BUILD_HOSTED=$(1) $(1)/macrohard-stub
-	$$(Q)mkdir -p $(1); f='$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_COV_CFLAGS) $(2) $$(FUZZ_EXTRA_CFLAGS) nocmp: $(4)'; \
+	$$(Q)mkdir -p $(1); f='$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_COV_CFLAGS) $(2) $$(FUZZ_EXTRA_CFLAGS) nocmp: $(3)'; \
 		echo "$$$$f" | cmp -s - $(1)/flags || echo "$$$$f" > $(1)/flags
 	$$(Q)$$(MAKE) --no-print-directory FUZZ_SUBMAKE=1 CC="$$(FUZZ_CC)" BUILD_HOSTED=$(1) HOSTED_OPT= \
-		HOSTED_OBJ_DEPS="fuzz/kernel/coverage.ignore $(3) $(1)/flags" HOSTED_NOCMP="$(4)" \
-		SANFLAGS="$$(FUZZ_CFLAGS) $$(FUZZ_COV_CFLAGS) $(2) $$(FUZZ_EXTRA_CFLAGS)" $$@
+		HOSTED_OBJ_DEPS="fuzz/kernel/coverage.ignore $(2) $(1)/flags" HOSTED_NOCMP="$(3)" \
+		SANFLAGS="$$(FUZZ_CFLAGS) $$(FUZZ_COV_CFLAGS) $(if $(2),-fsanitize-coverage-allowlist=$(2)) $$(FUZZ_EXTRA_CFLAGS)" $$@
 endef
-$(eval $(call FUZZ_KLIB_RULE,$(FUZZ_OUT)/kernel,))
-$(foreach h,$(FUZZ_OWN_KERNEL),$(eval $(call FUZZ_KLIB_RULE,$(call fuzz_kdir,$(h)),-fsanitize-coverage-allowlist=fuzz/$(h)/coverage.allow,fuzz/$(h)/coverage.allow,$(FUZZ_NOCMP_$(h)))))
+$(eval $(call FUZZ_KLIB_RULE,$(FUZZ_OUT)/kernel,,))
+$(foreach h,$(FUZZ_OWN_KERNEL),$(eval $(call FUZZ_KLIB_RULE,$(call fuzz_kdir,$(h)),fuzz/$(h)/coverage.allow,$(FUZZ_NOCMP_$(h)))))
 endif
 
 define FUZZ_HARNESS_RULE

@@ -122,7 +122,14 @@ static void boot(void)
  * printed at exit with KFUZZ_PROFILE=1, read by the bench (bench.c). */
 static struct kfuzz_profile prof;
 
-static uint64_t now_ns(void)
+bool kfuzz_env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v == '1';
+}
+
+uint64_t kfuzz_now_ns(void)
 {
 	struct timespec ts;
 
@@ -153,22 +160,21 @@ void kfuzz_run(void (*fn)(void *), void *arg)
 	uint64_t t0, t1;
 
 	if (!booted) {
-		const char *p = getenv("KFUZZ_PROFILE");
-		if (p && *p == '1')
+		if (kfuzz_env_flag("KFUZZ_PROFILE"))
 			atexit(print_profile);
 		boot();
 	}
 	job_fn = fn;
 	job_arg = arg;
-	t0 = now_ns();
+	t0 = kfuzz_now_ns();
 	enter_kernel();
-	t1 = now_ns();
+	t1 = kfuzz_now_ns();
 	kfuzz_snapshot_restore();
 	kfuzz_host_restore();
 	kernel_sp = kernel_sp_booted;
 	prof.runs++;
 	prof.job_ns += t1 - t0;
-	prof.reset_ns += now_ns() - t1;
+	prof.reset_ns += kfuzz_now_ns() - t1;
 	prof.pages += kfuzz_snapshot_dirty_pages();
 }
 

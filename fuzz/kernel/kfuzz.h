@@ -18,6 +18,10 @@ void kfuzz_set_verbose(bool verbose);
 void kfuzz_set_setup(void (*fn)(void));
 /* The machine's RAM (default 32 MiB; before the first input). */
 void kfuzz_set_mem_mib(unsigned mib);
+/* Whether the environment variable `name` starts with 1 (KFUZZ_TRACE...). */
+bool kfuzz_env_flag(const char *name);
+/* The host's monotonic clock. */
+uint64_t kfuzz_now_ns(void);
 
 /* Totals over the inputs run so far (or since kfuzz_profile_reset). */
 struct kfuzz_profile {

@@ -18,7 +18,7 @@
 #include "../../core/proc/proc_internal.h"
 #include "kfuzz.h"
 
-#define SIGKILL 9
+#define SIGKILL     9
 #define WATCHDOG_NS 2000000 /* virtual: a call still blocked after 2 ms is interrupted */
 
 struct kfuzz_proc {

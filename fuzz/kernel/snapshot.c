@@ -385,10 +385,12 @@ static void census_print(void)
 		if (best == &regions[0])
 			fprintf(stderr, "  %5.1f%%  RAM     phys %#zx\n", 100.0 * best->census[bi] / restores,
 			        bi * PAGE);
-		else
-			fprintf(stderr, "  %5.1f%%  region %u  %#lx\n", 100.0 * best->census[bi] / restores,
-			        (unsigned)(best - regions),
+		else if (best == &regions[1])
+			fprintf(stderr, "  %5.1f%%  data    %#lx\n", 100.0 * best->census[bi] / restores,
 			        (unsigned long)(best->lo + bi * PAGE - (uintptr_t)__executable_start));
+		else /* ASan's shadow of RAM or of the data */
+			fprintf(stderr, "  %5.1f%%  shadow  %p\n", 100.0 * best->census[bi] / restores,
+			        (void *)(best->lo + bi * PAGE));
 		best->census[bi] = 0;
 	}
 }
@@ -400,8 +402,13 @@ static void census_setup(void)
 	if (!n || !*n)
 		return;
 	census_top = (unsigned)atoi(n);
-	for (unsigned i = 0; i < nregions; i++)
+	for (unsigned i = 0; i < nregions; i++) {
 		regions[i].census = calloc(region_pages(&regions[i]), sizeof(uint32_t));
+		if (!regions[i].census) {
+			fprintf(stderr, "kfuzz: no memory for KFUZZ_PAGES\n");
+			abort();
+		}
+	}
 	atexit(census_print);
 }
 
@@ -522,7 +529,7 @@ void kfuzz_snapshot_take(void)
 	r = add_region(ram, ram_pages * PAGE); /* first: uffd_setup probes it */
 	exclude_spans(r);
 	add_region(__kfuzz_data_start, kdata);
-	verify = getenv("KFUZZ_VERIFY") && *getenv("KFUZZ_VERIFY") == '1';
+	verify = kfuzz_env_flag("KFUZZ_VERIFY");
 	if (__asan_init) {
 		ram_shadow = add_region(shadow_of(ram), ram_pages * PAGE / 8);
 		add_region(shadow_of(__kfuzz_data_start), kdata / 8);

@@ -81,9 +81,9 @@ static int write_seeds(const char *dir)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *t = getenv("KFUZZ_TRACE");
+	const char *t;
 
-	input.trace = t && *t == '1';
+	input.trace = kfuzz_env_flag("KFUZZ_TRACE");
 	kfuzz_set_setup(prog_setup);
 	kfuzz_set_mem_mib(8);
 	if ((t = getenv("KFUZZ_EXIT_EVERY")) && atoi(t) > 0)

@@ -53,9 +53,7 @@ static int replay(int n, char **files)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *t = getenv("KFUZZ_TRACE");
-
-	vx_trace = t && *t == '1';
+	vx_trace = kfuzz_env_flag("KFUZZ_TRACE");
 	kfuzz_set_setup(vx_board_setup);
 	kfuzz_set_mem_mib(
 	    6); /* the VM's 4 MiB, its devices and the kernel, ~400 KiB to spare: the reset scans all of it */
